@@ -1,0 +1,46 @@
+# Every target uses the active Python environment (see README: pip install -e ".[dev]").
+PYTHON ?= python
+INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat
+
+.PHONY: install test test-integrations install-integrations lint format typecheck check golden docs bench clean
+
+install:
+	$(PYTHON) -m pip install -e ".[dev]"
+
+test:
+	$(PYTHON) -m pytest
+
+install-integrations:
+	$(PYTHON) -m pip install $(INTEGRATION_DEPS)
+
+# Real frameworks, never mocks: installs them, then runs only the integration tests.
+# They fail (not skip) when a framework is missing.
+test-integrations: install-integrations
+	LRSCHED_INTEGRATION=1 $(PYTHON) -m pytest -m integration
+
+lint:
+	$(PYTHON) -m ruff check src tests scripts bench examples
+	$(PYTHON) -m ruff format --check src tests scripts bench examples
+
+format:
+	$(PYTHON) -m ruff check --fix src tests scripts bench examples
+	$(PYTHON) -m ruff format src tests scripts bench examples
+
+typecheck:
+	$(PYTHON) -m mypy --strict src tests
+	$(PYTHON) -m mypy --strict --warn-unused-ignores tests/typing
+
+check: lint typecheck test
+
+# Regenerates tests/golden/*.json from the reference libraries (needs torch, optax, transformers, keras).
+golden:
+	$(PYTHON) scripts/make_golden.py
+
+docs:
+	$(PYTHON) scripts/make_docs_images.py
+
+bench:
+	$(PYTHON) bench/run.py
+
+clean:
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

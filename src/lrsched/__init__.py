@@ -1,0 +1,133 @@
+"""lrsched: learning-rate schedules as pure functions of the step.
+
+A schedule maps an optimizer step to a learning rate, ``schedule(step) ->
+float``. Schedules are immutable values that compose with operators, iterate
+in a training loop, checkpoint as plain data, and drive PyTorch, JAX/optax
+and Keras optimizers.
+
+Examples:
+    >>> from lrsched import cosine, with_warmup, sample
+    >>> s = with_warmup(cosine(base_lr=1e-3, min_lr=1e-5, total_steps=900), warmup_steps=100)
+    >>> s.total_steps
+    1000
+    >>> [f"{lr:.2e}" for lr in sample(s, num_steps=1000)[::250]]
+    ['0.00e+00', '9.34e-04', '5.91e-04', '1.87e-04']
+"""
+
+from ._base import BaseSchedule, Schedule, SupportsArrayNamespace
+from ._compose import (
+    Bounded,
+    PerEpoch,
+    ScaleByGroup,
+    Scaled,
+    Sequential,
+    Warmup,
+    WithWarmup,
+    sample,
+    scale_by_group,
+    sequential,
+    warmup,
+    with_warmup,
+)
+from ._curves import (
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    ExpRange,
+    InverseSqrt,
+    InverseTime,
+    Linear,
+    MultiStep,
+    OneCycle,
+    PiecewiseConstant,
+    PiecewiseLinear,
+    Polynomial,
+    StepDecay,
+    Triangular,
+    Triangular2,
+    Wsd,
+)
+from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
+from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
+
+__version__ = "0.1.0"
+
+# The lowercase constructors are the API the docs show; they build the classes.
+constant = Constant
+step_decay = StepDecay
+multi_step = MultiStep
+exponential = Exponential
+linear = Linear
+polynomial = Polynomial
+cosine = Cosine
+cosine_restarts = CosineRestarts
+inverse_sqrt = InverseSqrt
+inverse_time = InverseTime
+one_cycle = OneCycle
+triangular = Triangular
+triangular2 = Triangular2
+exp_range = ExpRange
+wsd = Wsd
+piecewise_constant = PiecewiseConstant
+piecewise_linear = PiecewiseLinear
+
+__all__ = [
+    "BaseSchedule",
+    "Bounded",
+    "Constant",
+    "Cosine",
+    "CosineRestarts",
+    "ExpRange",
+    "Exponential",
+    "InverseSqrt",
+    "InverseTime",
+    "Linear",
+    "MultiStep",
+    "OneCycle",
+    "PerEpoch",
+    "PiecewiseConstant",
+    "PiecewiseLinear",
+    "Polynomial",
+    "ReduceOnPlateau",
+    "ScaleByGroup",
+    "Scaled",
+    "Schedule",
+    "ScheduleMismatchError",
+    "Sequential",
+    "StepDecay",
+    "Stepper",
+    "SupportsArrayNamespace",
+    "Triangular",
+    "Triangular2",
+    "Warmup",
+    "WithWarmup",
+    "Wsd",
+    "__version__",
+    "constant",
+    "cosine",
+    "cosine_restarts",
+    "exp_range",
+    "exponential",
+    "from_state_dict",
+    "inverse_sqrt",
+    "inverse_time",
+    "linear",
+    "multi_step",
+    "one_cycle",
+    "piecewise_constant",
+    "piecewise_linear",
+    "polynomial",
+    "reduce_on_plateau",
+    "register",
+    "registered_types",
+    "sample",
+    "scale_by_group",
+    "sequential",
+    "step_decay",
+    "triangular",
+    "triangular2",
+    "warmup",
+    "with_warmup",
+    "wsd",
+]

@@ -1,0 +1,224 @@
+"""Parameter checks shared by every schedule: run once, at construction.
+
+Each field is declared as ``attrs.field(converter=..., validator=...)``. The
+converters only normalise well-typed values (any real number becomes a
+``float``, any integer-like a plain ``int``, any sequence a ``tuple``) and
+pass everything else through unchanged, so that the validators can reject it
+with a message naming the parameter and the value::
+
+    'total_steps' must be >= 1, got 0
+    'base_lr' must be a number, got 'x'
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+import operator
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "check_choice",
+    "check_count",
+    "check_decay",
+    "check_float",
+    "check_flag",
+    "check_le",
+    "check_lr",
+    "check_positive",
+    "did_you_mean",
+    "to_float",
+    "to_int",
+    "to_ints",
+]
+
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+# -- converters (typed for the public signature; lenient at runtime) ---------
+
+
+def to_float(value: float) -> float:
+    """A real number (not a bool) as a Python float; anything else unchanged."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def to_int(value: int) -> int:
+    """An integer-like value (not a bool) as a Python int; anything else unchanged."""
+    if isinstance(value, bool) or isinstance(value, float):
+        return value
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
+
+
+def to_ints(values: Iterable[int]) -> tuple[int, ...]:
+    """An iterable of integers as a tuple (a caller's list is never kept)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        return values  # type: ignore[return-value]  # rejected by the validator
+    return tuple(to_int(v) for v in values)
+
+
+def to_floats(values: Iterable[float]) -> tuple[float, ...]:
+    """An iterable of reals as a tuple of floats."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        return values  # type: ignore[return-value]  # rejected by the validator
+    return tuple(to_float(v) for v in values)
+
+
+# -- validators ---------------------------------------------------------------
+
+
+def _real(name: str, value: object) -> float:
+    if type(value) is not float:
+        raise TypeError(f"{name!r} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name!r} must be finite, got {value!r}")
+    return value
+
+
+def check_float(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Any finite real number."""
+    _real(attribute.name, value)
+
+
+def check_lr(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A learning rate: a finite number >= 0."""
+    if _real(attribute.name, value) < 0:
+        raise ValueError(f"{attribute.name!r} must be >= 0, got {value!r}")
+
+
+def check_positive(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A finite number > 0."""
+    if _real(attribute.name, value) <= 0:
+        raise ValueError(f"{attribute.name!r} must be > 0, got {value!r}")
+
+
+def check_decay(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A decay factor in (0, 1]."""
+    v = _real(attribute.name, value)
+    if not 0 < v <= 1:
+        raise ValueError(f"{attribute.name!r} must be in (0, 1], got {value!r}")
+
+
+def check_range(lo: float, hi: float, *, closed_hi: bool = False) -> Validator:
+    """A finite number in the open interval (lo, hi) (or (lo, hi] if *closed_hi*)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        v = _real(attribute.name, value)
+        if not (lo < v < hi or (closed_hi and v == hi)):
+            interval = f"({lo}, {hi}]" if closed_hi else f"({lo}, {hi})"
+            raise ValueError(f"{attribute.name!r} must be in {interval}, got {value!r}")
+
+    return check
+
+
+def check_ge(lo: float) -> Validator:
+    """A finite number >= lo."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if _real(attribute.name, value) < lo:
+            raise ValueError(f"{attribute.name!r} must be >= {lo}, got {value!r}")
+
+    return check
+
+
+def _int(name: str, value: object) -> int:
+    if type(value) is not int:
+        raise TypeError(f"{name!r} must be an int, got {value!r}")
+    return value
+
+
+def check_count(minimum: int) -> Validator:
+    """A step count: an int >= *minimum* (floats and bools are type errors)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if _int(attribute.name, value) < minimum:
+            raise ValueError(f"{attribute.name!r} must be >= {minimum}, got {value!r}")
+
+    return check
+
+
+def check_flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A bool."""
+    if type(value) is not bool:
+        raise TypeError(f"{attribute.name!r} must be a bool, got {value!r}")
+
+
+def check_choice(*choices: str) -> Validator:
+    """One of the given names; suggests the closest on a typo."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"{attribute.name!r} must be a str, got {value!r}")
+        if value not in choices:
+            options = ", ".join(repr(c) for c in choices)
+            raise ValueError(
+                f"{attribute.name!r} must be one of {options}, got {value!r}"
+                + did_you_mean(value, choices)
+            )
+
+    return check
+
+
+def check_le(other: str) -> Validator:
+    """This field must be <= the field named *other* (checked after both are valid)."""
+
+    def check(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        bound = getattr(inst, other)
+        if value > bound:  # type: ignore[operator]
+            raise ValueError(
+                f"{attribute.name!r} must be <= {other!r} "
+                f"(got {attribute.name}={value!r}, {other}={bound!r})"
+            )
+
+    return check
+
+
+def check_increasing_counts(*, minimum: int = 0, allow_empty: bool = True) -> Validator:
+    """A tuple of ints >= *minimum*, strictly increasing."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        name = attribute.name
+        if not isinstance(value, tuple):
+            raise TypeError(f"{name!r} must be a sequence of ints, got {value!r}")
+        if not value and not allow_empty:
+            raise ValueError(f"{name!r} must not be empty")
+        for i, v in enumerate(value):
+            if type(v) is not int:
+                raise TypeError(f"{name}[{i}] must be an int, got {v!r}")
+            if v < minimum:
+                raise ValueError(f"{name}[{i}] must be >= {minimum}, got {v!r}")
+        for i in range(1, len(value)):
+            if value[i] <= value[i - 1]:
+                raise ValueError(
+                    f"{name!r} must be strictly increasing, got {value!r} "
+                    f"({name}[{i}]={value[i]!r} <= {name}[{i - 1}]={value[i - 1]!r})"
+                )
+
+    return check
+
+
+def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A non-empty tuple of learning rates."""
+    name = attribute.name
+    if not isinstance(value, tuple):
+        raise TypeError(f"{name!r} must be a sequence of numbers, got {value!r}")
+    if not value:
+        raise ValueError(f"{name!r} must not be empty")
+    for i, v in enumerate(value):
+        if _real(f"{name}[{i}]", v) < 0:
+            raise ValueError(f"{name}[{i}] must be >= 0, got {v!r}")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
