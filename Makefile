@@ -2,7 +2,7 @@
 PYTHON ?= python
 INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat
 
-.PHONY: install test test-integrations install-integrations lint format typecheck check golden docs bench clean
+.PHONY: install docs-site test test-integrations install-integrations lint format typecheck check golden docs bench clean
 
 install:
 	$(PYTHON) -m pip install -e ".[dev]"
@@ -36,8 +36,13 @@ check: lint typecheck test
 golden:
 	$(PYTHON) scripts/make_golden.py
 
+# Regenerates docs/img/*.svg, docs/schedules.md and docs/api.md from the code and docstrings.
 docs:
-	$(PYTHON) scripts/make_docs_images.py
+	$(PYTHON) scripts/make_docs.py
+
+# Builds the site (needs the docs extra: pip install -e ".[docs]").
+docs-site:
+	$(PYTHON) -m mkdocs build --strict --site-dir site
 
 bench:
 	$(PYTHON) bench/run.py

@@ -1,0 +1,63 @@
+"""The generated docs (pictures, schedules.md, api.md) are current and complete."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import lrsched
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_docs", ROOT / "scripts" / "make_docs.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class TestGeneratedDocs:
+    """`make docs` output committed under docs/."""
+
+    def test_committed_files_are_current(self, tmp_path: Path) -> None:
+        """Regenerating into a temp dir gives byte-identical files to the committed ones."""
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "make_docs.py"), "--out", str(tmp_path)],
+            check=True,
+            capture_output=True,
+        )
+        generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+        assert generated, "make_docs.py wrote nothing"
+        stale = [
+            str(rel)
+            for rel in generated
+            if not (ROOT / "docs" / rel).is_file()
+            or (ROOT / "docs" / rel).read_bytes() != (tmp_path / rel).read_bytes()
+        ]
+        assert stale == [], f"run `make docs` and commit: {stale}"
+
+    def test_every_leaf_schedule_is_pictured(self) -> None:
+        """Each leaf constructor of the registry has a picture and a section in schedules.md."""
+        pictured = {name for name, _, _ in _load_script().LEAVES}
+        leaves = {
+            name
+            for name, cls in lrsched.registered_types().items()
+            if cls.__module__ == "lrsched._curves"
+        }
+        assert pictured == leaves
+
+    def test_every_page_in_nav_exists(self) -> None:
+        """Every page mkdocs.yml names is in docs/."""
+        nav = [
+            line.split(":", 1)[1].strip()
+            for line in (ROOT / "mkdocs.yml").read_text().splitlines()
+            if line.strip().startswith("- ") and line.strip().endswith(".md")
+        ]
+        assert nav, "mkdocs.yml has no nav"
+        missing = [page for page in nav if not (ROOT / "docs" / page).is_file()]
+        assert missing == []
