@@ -1,21 +1,30 @@
-"""Composition: warmup, sequences, bounds, scaling, per-epoch, per-group rates.
+r"""Composition: warmup, sequences, bounds, scaling, per-epoch, per-group rates.
 
 Composites are data: frozen attrs classes holding their children, equal by
-value, picklable, serializable. Each evaluates its children's kernels
-directly, so a step is validated once however deep the tree is.
+value, hashable, picklable, serializable. Each evaluates its children's
+kernels directly, so a step is validated once however deep the tree is, and
+parameters are validated once: re-wrapping an already validated value (a
+group schedule's multipliers, a `warmup` prefix) does not check it again.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 import attrs
 
-from ._base import BaseSchedule, Schedule, _Node, is_schedule_like, kernel_of
+from ._base import (
+    BaseSchedule,
+    Schedule,
+    SupportsArrayNamespace,
+    _Node,
+    is_number,
+    is_schedule_like,
+    kernel_of,
+)
 from ._math import SCALAR, Kernel, Math
 from ._validate import check_count, check_flag, check_lr, to_float, to_int
 
@@ -34,6 +43,12 @@ __all__ = [
     "with_warmup",
 ]
 
+#: A phase of `sequential`: a schedule, or a ``(schedule, steps)`` pair.
+Phase: TypeAlias = Schedule | tuple[Schedule, int]
+
+_S = TypeVar("_S", bound=Schedule)
+_N = TypeVar("_N", bound=_Node)
+
 
 def _describe(schedule: object) -> str:
     text = repr(schedule)
@@ -48,67 +63,89 @@ def _check_schedule(_inst: object, attribute: attrs.Attribute[Any], value: objec
         )
 
 
-def _schedule() -> Any:
-    return attrs.field(validator=_check_schedule)
+def _trusted(cls: type[_N], **fields: Any) -> _N:
+    """A *cls* built from fields that are already converted and validated.
+
+    Used where a composite re-wraps values it has checked before, so that
+    they are not validated twice. Only for classes without a post-init hook.
+    """
+    self = object.__new__(cls)
+    for name, value in fields.items():
+        object.__setattr__(self, name, value)
+    return self
 
 
 def _first_value(schedule: Callable[[Any], Any]) -> float:
     return float(kernel_of(schedule, SCALAR)(0))
 
 
+# -- warmup ---------------------------------------------------------------------------
+
+
 @attrs.frozen
 class WithWarmup(BaseSchedule):
     r"""Linear warmup from *start_lr* to ``schedule(0)`` over *warmup_steps*, then *schedule*.
 
-    .. math:: \eta_t = s_0 + (\eta^{s}_0 - s_0)\,t/W \text{ for } t < W, \qquad \eta^{s}_{t-W} \text{ after}
+    .. math::
+
+        \eta_t = \begin{cases}
+            \eta_0 + (s(0) - \eta_0)\, t / W & t < W \\
+            s(t - W) & t \ge W
+        \end{cases}
 
     Args:
         schedule: The schedule that follows the warmup; it starts at step *W*.
-        warmup_steps: Length *W* of the ramp.
-        start_lr: Learning rate at step 0.
+        warmup_steps: Length *W* of the ramp (``0``: no ramp, values of *schedule*).
+        start_lr: Learning rate :math:`\eta_0` at step 0.
 
-    The warmup prepends: ``total_steps = W + schedule.total_steps``. Build it
-    with `with_warmup`, ``W >> schedule`` or ``warmup(steps=W) >> schedule``.
+    The warmup prepends: ``total_steps = W + schedule.total_steps`` (``None``
+    stays ``None``). Build it with `with_warmup`, ``W >> schedule`` or
+    ``warmup(steps=W, start_lr=x) >> schedule``.
 
     Examples:
         >>> from lrsched import constant
         >>> s = 4 >> constant(lr=1.0)
-        >>> [s(t) for t in range(6)]
-        [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
+        >>> [s(t) for t in range(6)], s.total_steps
+        ([0.0, 0.25, 0.5, 0.75, 1.0, 1.0], None)
 
     Matches the warmup of ``transformers.get_cosine_schedule_with_warmup``
     and friends (``start_lr=0``) and torch ``LinearLR`` chained by
     ``SequentialLR``.
     """
 
-    schedule: Schedule = _schedule()
+    schedule: Schedule = attrs.field(validator=_check_schedule)
     warmup_steps: int = attrs.field(kw_only=True, converter=to_int, validator=check_count(0))
-    start_lr: float = attrs.field(
-        kw_only=True, default=0.0, converter=to_float, validator=check_lr
-    )
+    start_lr: float = attrs.field(kw_only=True, default=0.0, converter=to_float, validator=check_lr)
 
     @property
     def total_steps(self) -> int | None:
         """``warmup_steps + schedule.total_steps`` (``None`` when the schedule is unbounded)."""
-        inner = getattr(self.schedule, "total_steps", None)
+        inner: int | None = getattr(self.schedule, "total_steps", None)
         return None if inner is None else self.warmup_steps + inner
 
     def _kernel(self, m: Math) -> Kernel:
-        w, s = self.warmup_steps, self.start_lr
-        inner, where, maximum = kernel_of(self.schedule, m), m.where, m.maximum
+        w, s0 = self.warmup_steps, self.start_lr
+        inner = kernel_of(self.schedule, m)
         if w == 0:
             return inner
-        slope = (_first_value(self.schedule) - s) / w
+        slope = (_first_value(self.schedule) - s0) / w
         if not m.is_array:
-            return lambda t: s + slope * t if t < w else inner(t - w)
-        return lambda t: where(t < w, s + slope * t, inner(maximum(t - w, 0)))
+            return lambda t: s0 + slope * t if t < w else inner(t - w)
+        where, maximum = m.where, m.maximum
+        return lambda t: where(t < w, s0 + slope * t, inner(maximum(t - w, 0)))
 
 
 @attrs.frozen(kw_only=True)
 class Warmup:
     """A warmup prefix for ``>>``: ``warmup(steps=W, start_lr=x) >> schedule``.
 
-    Not a schedule itself: it only says how the schedule after it starts.
+    Not a schedule itself (it cannot be called or sequenced): it only says
+    how the schedule after it starts. ``warmup(...) >> s`` is a `WithWarmup`;
+    ``warmup(...) >> group_schedule`` warms every group up (see `ScaleByGroup`).
+
+    Args:
+        steps: Length *W* of the linear ramp.
+        start_lr: Learning rate at step 0.
 
     Examples:
         >>> from lrsched import constant, warmup
@@ -120,23 +157,51 @@ class Warmup:
     steps: int = attrs.field(converter=to_int, validator=check_count(0))
     start_lr: float = attrs.field(default=0.0, converter=to_float, validator=check_lr)
 
-    def __rshift__(self, other: Any) -> Any:
+    @overload
+    def __rshift__(self, other: ScaleByGroup) -> ScaleByGroup: ...
+    @overload
+    def __rshift__(self, other: Schedule) -> WithWarmup: ...
+    def __rshift__(self, other: object) -> WithWarmup | ScaleByGroup:
         if isinstance(other, ScaleByGroup):
-            return other.__rrshift__(self)
+            return other._warmed(self.steps, self.start_lr)
         if not is_schedule_like(other):
             return NotImplemented
-        return with_warmup(other, warmup_steps=self.steps, start_lr=self.start_lr)
+        # steps and start_lr were validated when this prefix was built.
+        return _trusted(WithWarmup, schedule=other, warmup_steps=self.steps, start_lr=self.start_lr)
 
 
 def warmup(*, steps: int, start_lr: float = 0.0) -> Warmup:
-    """A warmup of *steps* steps from *start_lr*, to prepend with ``>>``."""
+    """A linear warmup of *steps* steps from *start_lr*, to prepend with ``>>``.
+
+    Args:
+        steps: Length of the ramp.
+        start_lr: Learning rate at step 0.
+
+    Examples:
+        >>> from lrsched import cosine, warmup
+        >>> s = warmup(steps=10, start_lr=1e-6) >> cosine(base_lr=1e-3, min_lr=0.0, total_steps=90)
+        >>> s.total_steps, s(0), s(10)
+        (100, 1e-06, 0.001)
+    """
     return Warmup(steps=steps, start_lr=start_lr)
 
 
-def with_warmup(schedule: Any, *, warmup_steps: int, start_lr: float = 0.0) -> Any:
+@overload
+def with_warmup(
+    schedule: ScaleByGroup, *, warmup_steps: int, start_lr: float = 0.0
+) -> ScaleByGroup: ...
+@overload
+def with_warmup(schedule: _S, *, warmup_steps: int, start_lr: float = 0.0) -> WithWarmup | _S: ...
+def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -> object:
     """*schedule* with a linear warmup from *start_lr* prepended (see `WithWarmup`).
 
-    ``warmup_steps == 0`` returns *schedule* itself.
+    ``warmup_steps == 0`` returns *schedule* itself. A group schedule warms
+    every group up to its own first value.
+
+    Args:
+        schedule: The schedule after the warmup (or a group schedule).
+        warmup_steps: Length *W* of the ramp.
+        start_lr: Learning rate at step 0.
 
     Examples:
         >>> from lrsched import cosine, with_warmup
@@ -144,28 +209,40 @@ def with_warmup(schedule: Any, *, warmup_steps: int, start_lr: float = 0.0) -> A
         >>> s.total_steps, s(0), s(5), s(15)
         (15, 0.0, 1.0, 0.0)
     """
-    if isinstance(schedule, ScaleByGroup):
-        return schedule.__rrshift__(Warmup(steps=warmup_steps, start_lr=start_lr))
-    if type(warmup_steps) is int and warmup_steps == 0:
-        Warmup(steps=0, start_lr=start_lr)  # still validate start_lr
+    group = schedule if isinstance(schedule, ScaleByGroup) else None
+    inner: Any = schedule if group is None else group.schedule
+    warmed = WithWarmup(inner, warmup_steps=warmup_steps, start_lr=start_lr)  # validates
+    if warmed.warmup_steps == 0:
         return schedule
-    return WithWarmup(schedule, warmup_steps=warmup_steps, start_lr=start_lr)
+    if group is None:
+        return warmed
+    return _trusted(ScaleByGroup, schedule=warmed, multipliers=group.multipliers)
+
+
+# -- bounds and sequences -------------------------------------------------------------
 
 
 @attrs.frozen
 class Bounded(BaseSchedule):
-    """*schedule* bounded to *steps* steps: ``schedule(t)`` for ``t < steps``, then held.
+    r"""*schedule* bounded to *steps* steps: ``schedule(t)`` for ``t < steps``, then held.
+
+    .. math:: \eta_t = s(\min(t, n))
+
+    Args:
+        schedule: Any schedule, bounded or not.
+        steps: The number of steps *n* it occupies (``total_steps``); may be 0.
 
     Build it with ``schedule.for_steps(steps)``, or as a ``(schedule, steps)``
     phase of `sequential`.
 
     Examples:
-        >>> from lrsched import constant
-        >>> constant(lr=0.1).for_steps(100).total_steps
-        100
+        >>> from lrsched import exponential
+        >>> s = exponential(base_lr=1.0, gamma=0.5).for_steps(2)
+        >>> s.total_steps, s(1), s(2), s(10)
+        (2, 0.5, 0.25, 0.25)
     """
 
-    schedule: Schedule = _schedule()
+    schedule: Schedule = attrs.field(validator=_check_schedule)
     steps: int = attrs.field(kw_only=True, converter=to_int, validator=check_count(0))
 
     @property
@@ -174,57 +251,77 @@ class Bounded(BaseSchedule):
         return self.steps
 
     def _kernel(self, m: Math) -> Kernel:
-        n, inner, minimum = self.steps, kernel_of(self.schedule, m), m.minimum
+        n, inner = self.steps, kernel_of(self.schedule, m)
+        if not m.is_array:
+            return lambda t: inner(t if t < n else n)
+        minimum = m.minimum
         return lambda t: inner(minimum(t, n))
 
 
-def _phase(item: object, index: int) -> Callable[[Any], Any]:
+def _phase(item: object, index: int) -> Schedule:
     if isinstance(item, tuple):
-        if len(item) != 2:
-            raise TypeError(f"phase {index} must be a schedule or a (schedule, steps) pair")
-        schedule, steps = item
-        if not is_schedule_like(schedule):
-            raise TypeError(f"phase {index} must be a schedule, got {_describe(schedule)}")
-        return Bounded(schedule, steps=steps)
+        if len(item) != 2 or not is_schedule_like(item[0]):
+            raise TypeError(
+                f"phase {index} must be a schedule or a (schedule, steps) pair, "
+                f"got {_describe(item)}"
+            )
+        try:
+            return Bounded(item[0], steps=item[1])
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"phase {index} (a (schedule, steps) pair): {error}") from None
     if not is_schedule_like(item):
-        raise TypeError(f"phase {index} must be a schedule, got {_describe(item)}")
-    return item  # type: ignore[return-value]
+        raise TypeError(
+            f"phase {index} must be a schedule or a (schedule, steps) pair, got {_describe(item)}"
+        )
+    return item  # type: ignore[return-value]  # is_schedule_like: a callable
 
 
-def _to_phases(phases: Iterable[Any]) -> tuple[Any, ...]:
-    if isinstance(phases, (str, bytes)) or not isinstance(phases, Iterable):
-        return phases  # type: ignore[return-value]  # rejected by the validator
-    flat: list[Any] = []
-    for i, item in enumerate(phases):
+def _to_phases(phases: Iterable[Phase]) -> tuple[Schedule, ...]:
+    """Flatten nested sequences; check that every phase but the last is bounded."""
+    value: object = phases
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value  # type: ignore[return-value]  # rejected by the validator
+    items = list(value)
+    flat: list[Schedule] = []
+    for i, item in enumerate(items):
         phase = _phase(item, i)
-        flat.extend(phase.phases if isinstance(phase, Sequential) else (phase,))
+        if i < len(items) - 1 and getattr(phase, "total_steps", None) is None:
+            raise ValueError(
+                f"phase {i} of sequential ({_describe(item)}) has no end; "
+                "bound it with .for_steps(n) or give it as a (schedule, steps) pair"
+            )
+        if isinstance(phase, Sequential):
+            flat.extend(phase.phases)
+        else:
+            flat.append(phase)
     return tuple(flat)
 
 
-def _check_phases(inst: Sequential, attribute: attrs.Attribute[Any], value: object) -> None:
+def _check_phases(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
-        raise TypeError(f"'phases' must be a sequence of schedules, got {value!r}")
+        raise TypeError(
+            f"'phases' must be a sequence of schedules or (schedule, steps) pairs, "
+            f"got {_describe(value)}"
+        )
     if not value:
         raise ValueError("'phases' must not be empty: a sequence needs at least one phase")
-    for i, phase in enumerate(value[:-1]):
-        if getattr(phase, "total_steps", None) is None:
-            raise ValueError(
-                f"phase {i} of sequential ({_describe(phase)}) has no end; "
-                "bound it with .for_steps(n) or give it as a (schedule, steps) pair"
-            )
 
 
 @attrs.frozen
 class Sequential(BaseSchedule):
-    """Phases back to back: ``a(t)`` for ``t < a.total_steps``, then ``b(t - a.total_steps)``, ...
+    r"""Phases back to back: ``a(t)`` for ``t < a.total_steps``, then ``b(t - a.total_steps)``, ...
+
+    .. math:: \eta_t = p_i(t - c_i), \quad c_i \le t < c_{i+1}, \quad
+        c_i = \textstyle\sum_{j<i} T_j
 
     Args:
-        phases: Schedules (or ``(schedule, steps)`` pairs); all but the last
+        phases: Schedules or ``(schedule, steps)`` pairs; all but the last
             must be bounded. Nested sequences are flattened, so ``+`` is
-            associative.
+            associative: ``(a + b) + c == a + (b + c)``.
 
-    The phase of a step is found by bisection (O(log phases)). Build it with
-    `sequential` or ``a + b``.
+    The phase of a step is found by bisection (O(log phases)); a zero-length
+    phase is skipped. ``total_steps`` is the sum of the phases' (``None``
+    when the last is unbounded). Build it with `sequential` or ``a + b``.
 
     Examples:
         >>> from lrsched import constant, linear
@@ -249,7 +346,7 @@ class Sequential(BaseSchedule):
     @property
     def total_steps(self) -> int | None:
         """The sum of the phases' lengths (``None`` when the last is unbounded)."""
-        last = getattr(self.phases[-1], "total_steps", None)
+        last: int | None = getattr(self.phases[-1], "total_steps", None)
         return None if last is None else self._starts[-1] + last
 
     def boundaries(self) -> tuple[int, ...]:
@@ -262,27 +359,34 @@ class Sequential(BaseSchedule):
         if len(kernels) == 1:
             return kernels[0]
         if not m.is_array:
+            if len(kernels) == 2:
+                first, second = kernels
+                end = starts[1]
+                return lambda t: first(t) if t < end else second(t - end)
+            table = tuple(zip(starts, kernels, strict=True))
             search = bisect.bisect_right
 
             def f(t: Any) -> Any:
-                i = search(starts, t) - 1
-                return kernels[i](t - starts[i])
+                start, kernel = table[search(starts, t) - 1]
+                return kernel(t - start)
 
             return f
-        where, maximum, search_arr, table = m.where, m.maximum, m.searchsorted, m.asarray(starts)
+        maximum, searchsorted, switch = m.maximum, m.searchsorted, m.switch
+        array_starts = m.asarray(starts)
 
-        def g(t: Any) -> Any:
-            i = search_arr(table, t) - 1
-            out = kernels[0](t)
-            for k in range(1, len(kernels)):
-                out = where(i == k, kernels[k](maximum(t - starts[k], 0)), out)
-            return out
+        def shifted(kernel: Kernel, start: int) -> Kernel:
+            # A branch may see other phases' steps (results discarded): keep them >= 0.
+            return kernel if start == 0 else lambda t: kernel(maximum(t - start, 0))
 
-        return g
+        branches = tuple(shifted(k, s) for k, s in zip(kernels, starts, strict=True))
+        return lambda t: switch(searchsorted(array_starts, t) - 1, branches, t)
 
 
-def sequential(phases: Iterable[Any]) -> Sequential:
+def sequential(phases: Iterable[Phase]) -> Sequential:
     """Phases back to back (see `Sequential`); ``sequential([a, b]) == a + b``.
+
+    Args:
+        phases: Schedules or ``(schedule, steps)`` pairs, all but the last bounded.
 
     Examples:
         >>> from lrsched import constant, sequential
@@ -293,7 +397,10 @@ def sequential(phases: Iterable[Any]) -> Sequential:
     return Sequential(phases)
 
 
-def _check_factor(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+# -- scaling and time --------------------------------------------------------------------
+
+
+def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not float:
         raise TypeError(f"scale factor must be a number, got {value!r}")
     if not (math.isfinite(value) and value >= 0):
@@ -302,7 +409,13 @@ def _check_factor(_inst: object, attribute: attrs.Attribute[Any], value: object)
 
 @attrs.frozen
 class Scaled(BaseSchedule):
-    """Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
+    r"""Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
+
+    .. math:: \eta_t = k \, s(t)
+
+    Args:
+        schedule: The schedule to scale.
+        factor: The finite number *k* >= 0.
 
     Examples:
         >>> from lrsched import constant
@@ -310,13 +423,14 @@ class Scaled(BaseSchedule):
         0.1
     """
 
-    schedule: Schedule = _schedule()
+    schedule: Schedule = attrs.field(validator=_check_schedule)
     factor: float = attrs.field(kw_only=True, converter=to_float, validator=_check_factor)
 
     @property
     def total_steps(self) -> int | None:
         """The schedule's."""
-        return getattr(self.schedule, "total_steps", None)
+        total: int | None = getattr(self.schedule, "total_steps", None)
+        return total
 
     def _kernel(self, m: Math) -> Kernel:
         k, inner = self.factor, kernel_of(self.schedule, m)
@@ -325,9 +439,15 @@ class Scaled(BaseSchedule):
 
 @attrs.frozen
 class PerEpoch(BaseSchedule):
-    """An epoch-defined schedule evaluated per batch: ``schedule(t / steps_per_epoch)``.
+    r"""An epoch-defined schedule evaluated per batch: ``schedule(t / steps_per_epoch)``.
 
-    With *staircase*, ``schedule(floor(t / steps_per_epoch))``.
+    .. math:: \eta_t = s(t / n) \quad\text{or, with staircase,}\quad s(\lfloor t / n \rfloor)
+
+    Args:
+        schedule: A schedule whose step is the epoch.
+        steps_per_epoch: Batches per epoch *n*.
+        staircase: Floor the epoch, so the value changes once per epoch.
+
     ``total_steps`` is the schedule's times *steps_per_epoch*.
 
     Examples:
@@ -337,14 +457,14 @@ class PerEpoch(BaseSchedule):
         (1.0, 0.5)
     """
 
-    schedule: Schedule = _schedule()
+    schedule: Schedule = attrs.field(validator=_check_schedule)
     steps_per_epoch: int = attrs.field(kw_only=True, converter=to_int, validator=check_count(1))
     staircase: bool = attrs.field(kw_only=True, default=False, validator=check_flag)
 
     @property
     def total_steps(self) -> int | None:
         """The schedule's ``total_steps`` times *steps_per_epoch*."""
-        inner = getattr(self.schedule, "total_steps", None)
+        inner: int | None = getattr(self.schedule, "total_steps", None)
         return None if inner is None else inner * self.steps_per_epoch
 
     def _kernel(self, m: Math) -> Kernel:
@@ -357,22 +477,36 @@ class PerEpoch(BaseSchedule):
 # -- per-group rates ----------------------------------------------------------------
 
 
-def _to_multipliers(value: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+def _to_multipliers(
+    value: Mapping[str, float] | Iterable[tuple[str, float]],
+) -> tuple[tuple[str, float], ...]:
+    """A mapping (or a sequence of ``(name, multiplier)`` pairs) as a tuple of pairs."""
+    items: object = value
     if isinstance(value, Mapping):
-        return tuple((k, to_float(v)) for k, v in value.items())
-    if isinstance(value, tuple):
-        return tuple((k, to_float(v)) for k, v in value)
-    return value  # type: ignore[return-value]  # rejected by the validator
+        items = list(value.items())
+    elif isinstance(value, (tuple, list)) and all(
+        isinstance(p, (tuple, list)) and len(p) == 2 for p in value
+    ):
+        items = list(value)
+    if not isinstance(items, list):
+        return value  # type: ignore[return-value]  # rejected by the validator
+    return tuple((name, to_float(k)) for name, k in items)
 
 
-def _check_multipliers(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
-        raise TypeError(f"'multipliers' must be a mapping of group name to number, got {value!r}")
+        raise TypeError(
+            f"'multipliers' must be a mapping of group name to multiplier, got {value!r}"
+        )
     if not value:
         raise ValueError("'multipliers' must name at least one group, got an empty mapping")
+    seen: set[str] = set()
     for name, k in value:
         if not isinstance(name, str):
-            raise TypeError(f"group names must be str, got {name!r}")
+            raise TypeError(f"group names in 'multipliers' must be str, got {name!r}")
+        if name in seen:
+            raise ValueError(f"group {name!r} appears twice in 'multipliers'")
+        seen.add(name)
         if type(k) is not float:
             raise TypeError(f"multiplier of group {name!r} must be a number, got {k!r}")
         if not (math.isfinite(k) and k > 0):
@@ -381,14 +515,33 @@ def _check_multipliers(_inst: object, attribute: attrs.Attribute[Any], value: ob
             )
 
 
+def _multipliers_repr(value: tuple[tuple[str, float], ...]) -> str:
+    return repr(dict(value))
+
+
+def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, ScaleByGroup):
+        raise TypeError("a group schedule cannot be nested in another; scale its schedule instead")
+    _check_schedule(_inst, attribute, value)
+
+
 @attrs.frozen
 class ScaleByGroup(_Node):
-    """A group schedule: ``step -> {group: multiplier * schedule(step)}``.
+    r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 
+    .. math:: \eta^{g}_t = m_g \, s(t)
+
+    Args:
+        schedule: The schedule every group follows.
+        multipliers: Group name -> positive finite multiplier *m_g* (a
+            mapping, or a sequence of ``(name, multiplier)`` pairs).
+
+    Each call returns a new ``dict[str, float]`` in the mapping's order. It
+    iterates (dicts), samples (a list of dicts) and serializes like a
+    schedule. ``k * g`` scales every group; ``W >> g`` and
+    ``warmup(...) >> g`` warm *schedule* up, so every group ramps to its own
+    first value (``start_lr`` is scaled too: ``(W >> s) * m == W >> (s * m)``).
     Build it with `scale_by_group` or ``schedule * {"backbone": 0.1, "head": 1.0}``.
-    Each call returns a new dict in the mapping's order. It iterates,
-    samples and serializes like a schedule; ``k * g`` scales every group and
-    ``W >> g`` warms every group up to its own first value.
 
     Examples:
         >>> from lrsched import constant
@@ -397,21 +550,27 @@ class ScaleByGroup(_Node):
         {'backbone': 0.01, 'head': 0.1}
     """
 
-    schedule: BaseSchedule = attrs.field()
+    schedule: Schedule = attrs.field(validator=_check_inner)
     multipliers: tuple[tuple[str, float], ...] = attrs.field(
-        kw_only=True, converter=_to_multipliers, validator=_check_multipliers
+        kw_only=True,
+        converter=_to_multipliers,
+        validator=_check_multipliers,
+        repr=_multipliers_repr,
     )
 
-    @schedule.validator
-    def _check_inner(self, attribute: attrs.Attribute[Any], value: object) -> None:
-        if isinstance(value, ScaleByGroup):
-            raise TypeError("a group schedule cannot be nested in another; scale its schedule")
-        _check_schedule(self, attribute, value)
+    if TYPE_CHECKING:
+
+        @overload
+        def __call__(self, step: float, /) -> dict[str, float]: ...
+        @overload
+        def __call__(self, step: SupportsArrayNamespace, /) -> dict[str, Any]: ...
+        def __call__(self, step: Any, /) -> Any: ...
 
     @property
     def total_steps(self) -> int | None:
         """The schedule's."""
-        return getattr(self.schedule, "total_steps", None)
+        total: int | None = getattr(self.schedule, "total_steps", None)
+        return total
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -420,30 +579,45 @@ class ScaleByGroup(_Node):
 
     def _kernel(self, m: Math) -> Kernel:
         inner, pairs = kernel_of(self.schedule, m), self.multipliers
-        return lambda t: {name: k * v for v in (inner(t),) for name, k in pairs}
+
+        def f(t: Any) -> dict[str, Any]:
+            v = inner(t)
+            return {name: k * v for name, k in pairs}
+
+        return f
+
+    def _rewrap(self, schedule: Schedule) -> ScaleByGroup:
+        # The multipliers were validated when this group schedule was built.
+        return _trusted(ScaleByGroup, schedule=schedule, multipliers=self.multipliers)
+
+    def _warmed(self, steps: int, start_lr: float) -> ScaleByGroup:
+        return self._rewrap(
+            _trusted(WithWarmup, schedule=self.schedule, warmup_steps=steps, start_lr=start_lr)
+        )
 
     def for_steps(self, steps: int) -> ScaleByGroup:
-        """Every group bounded to *steps* steps."""
-        return ScaleByGroup(Bounded(self.schedule, steps=steps), multipliers=self.multipliers)
+        """Every group bounded to *steps* steps (see `BaseSchedule.for_steps`)."""
+        return self._rewrap(Bounded(self.schedule, steps=steps))
 
     def __mul__(self, other: float) -> ScaleByGroup:
-        if isinstance(other, numbers.Real) and not isinstance(other, bool):
-            return ScaleByGroup(Scaled(self.schedule, factor=other), multipliers=self.multipliers)
-        return NotImplemented
+        if not is_number(other):
+            return NotImplemented
+        return self._rewrap(Scaled(self.schedule, factor=other))
 
     __rmul__ = __mul__
 
-    def __rrshift__(self, other: int | Warmup) -> ScaleByGroup:
-        if type(other) is int:
-            other = Warmup(steps=other)
-        if not isinstance(other, Warmup):
+    def __rrshift__(self, other: int) -> ScaleByGroup:
+        if type(other) is not int:
             return NotImplemented
-        inner = with_warmup(self.schedule, warmup_steps=other.steps, start_lr=other.start_lr)
-        return ScaleByGroup(inner, multipliers=self.multipliers)
+        return self._rewrap(WithWarmup(self.schedule, warmup_steps=other))
 
 
-def scale_by_group(schedule: Any, *, multipliers: Mapping[str, float]) -> ScaleByGroup:
+def scale_by_group(schedule: Schedule, *, multipliers: Mapping[str, float]) -> ScaleByGroup:
     """A group schedule: one rate per parameter group, ``multiplier * schedule(t)``.
+
+    Args:
+        schedule: The schedule every group follows.
+        multipliers: Group name -> positive finite multiplier, in group order.
 
     Examples:
         >>> from lrsched import constant, scale_by_group
@@ -453,8 +627,16 @@ def scale_by_group(schedule: Any, *, multipliers: Mapping[str, float]) -> ScaleB
     return ScaleByGroup(schedule, multipliers=multipliers)
 
 
+@overload
+def sample(schedule: ScaleByGroup, *, num_steps: int) -> list[dict[str, float]]: ...
+@overload
+def sample(schedule: Schedule, *, num_steps: int) -> list[float]: ...
 def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:
     """``[schedule(0), ..., schedule(num_steps - 1)]`` (a group schedule gives dicts).
+
+    Args:
+        schedule: Any schedule, plain callable or group schedule.
+        num_steps: How many steps, from 0.
 
     Examples:
         >>> from lrsched import linear, sample
@@ -465,5 +647,7 @@ def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:
         raise TypeError(f"'num_steps' must be an int, got {num_steps!r}")
     if num_steps < 0:
         raise ValueError(f"'num_steps' must be >= 0, got {num_steps}")
+    if not callable(schedule) or isinstance(schedule, type):
+        raise TypeError(f"'schedule' must be a schedule, got {_describe(schedule)}")
     fn = kernel_of(schedule, SCALAR) if isinstance(schedule, _Node) else schedule
     return [fn(t) for t in range(num_steps)]

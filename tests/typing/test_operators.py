@@ -1,0 +1,110 @@
+"""Static types of the composition operators, checked by mypy (and run by pytest).
+
+``mypy --strict --warn-unused-ignores tests/typing`` checks every
+``assert_type``; each ``# type: ignore[operator]`` line is a form that must stay
+a type error (an ignore that is no longer needed is itself an error). Under
+pytest the same lines run, so every static claim is also a runtime one.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typing_extensions import assert_type
+
+import lrsched
+from lrsched import (
+    Bounded,
+    Cosine,
+    PerEpoch,
+    ScaleByGroup,
+    Scaled,
+    Sequential,
+    Stepper,
+    WithWarmup,
+    constant,
+    cosine,
+    sample,
+    scale_by_group,
+    sequential,
+    warmup,
+    with_warmup,
+)
+
+
+def plain(step: int) -> float:
+    """A plain function schedule."""
+    return 0.1
+
+
+class TestOperatorTypes:
+    """Each operator's static result type matches its runtime type."""
+
+    def test_schedule_operators(self) -> None:
+        """Operators on schedules give the documented composite types."""
+        s = cosine(base_lr=1e-3, min_lr=1e-5, total_steps=1000)
+        a = constant(lr=0.1).for_steps(10)
+        assert isinstance(assert_type(a + s, Sequential), Sequential)
+        assert isinstance(assert_type(a + plain, Sequential), Sequential)
+        assert isinstance(assert_type(100 >> s, WithWarmup), WithWarmup)
+        w = warmup(steps=100, start_lr=1e-6) >> s
+        assert isinstance(assert_type(w, WithWarmup), WithWarmup)
+        assert isinstance(assert_type(warmup(steps=5) >> plain, WithWarmup), WithWarmup)
+        assert isinstance(assert_type(0.5 * s, Scaled), Scaled)
+        assert isinstance(assert_type(s * 0.5, Scaled), Scaled)
+        assert isinstance(assert_type(2 * s, Scaled), Scaled)
+        assert isinstance(assert_type(s * {"a": 1.0}, ScaleByGroup), ScaleByGroup)
+        assert isinstance(assert_type(s.for_steps(3), Bounded), Bounded)
+        assert isinstance(assert_type(s.per_epoch(10), PerEpoch), PerEpoch)
+        assert isinstance(assert_type(s(3), float), float)
+        assert isinstance(assert_type(s(3.5), float), float)
+        assert isinstance(assert_type(s.iter(), Stepper), Stepper)
+        precedence = 100 >> a + 0.1 * s
+        assert isinstance(assert_type(precedence, WithWarmup), WithWarmup)
+
+    def test_functions(self) -> None:
+        """The composition functions give the documented types."""
+        s = cosine(base_lr=1e-3, min_lr=1e-5, total_steps=1000)
+        warmed = with_warmup(s, warmup_steps=10)
+        assert isinstance(assert_type(warmed, WithWarmup | Cosine), WithWarmup)
+        seq = sequential([(plain, 10), s])
+        assert isinstance(assert_type(seq, Sequential), Sequential)
+        g = scale_by_group(s, multipliers={"a": 1.0})
+        assert isinstance(assert_type(g, ScaleByGroup), ScaleByGroup)
+        assert isinstance(assert_type(sample(s, num_steps=2), list[float]), list)
+        curve = sample(g, num_steps=2)
+        assert isinstance(assert_type(curve, list[dict[str, float]]), list)
+
+    def test_group_operators(self) -> None:
+        """Operators on group schedules keep them group schedules."""
+        g = constant(lr=0.1) * {"backbone": 0.1, "head": 1.0}
+        assert isinstance(assert_type(g(3), dict[str, float]), dict)
+        assert isinstance(assert_type(0.5 * g, ScaleByGroup), ScaleByGroup)
+        assert isinstance(assert_type(g * 0.5, ScaleByGroup), ScaleByGroup)
+        assert isinstance(assert_type(10 >> g, ScaleByGroup), ScaleByGroup)
+        assert isinstance(assert_type(warmup(steps=3) >> g, ScaleByGroup), ScaleByGroup)
+        assert isinstance(assert_type(g.for_steps(3), ScaleByGroup), ScaleByGroup)
+        warmed = with_warmup(g, warmup_steps=3)
+        assert isinstance(assert_type(warmed, ScaleByGroup), ScaleByGroup)
+
+    def test_rejected_forms(self) -> None:
+        """Forms that make no sense are type errors and raise TypeError."""
+        s = cosine(base_lr=1e-3, min_lr=1e-5, total_steps=1000)
+        g = s * {"a": 1.0}
+        with pytest.raises(TypeError):
+            s + "x"  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            s * "x"  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            "x" >> s  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            s >> 5  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            g + s  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            s + g  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            g * {"b": 1.0}  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            warmup(steps=3) + s  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            lrsched.warmup(steps=3)(0)  # type: ignore[operator]
