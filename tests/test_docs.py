@@ -61,3 +61,35 @@ class TestGeneratedDocs:
         assert nav, "mkdocs.yml has no nav"
         missing = [page for page in nav if not (ROOT / "docs" / page).is_file()]
         assert missing == []
+
+
+def _console_blocks(page: Path) -> list[tuple[str, str]]:
+    """(command, expected output) for each ```console block of a page."""
+    blocks, text = [], page.read_text(encoding="utf-8")
+    for body in text.split("```console\n")[1:]:
+        lines = body.split("\n```", 1)[0].splitlines()
+        assert lines[0].startswith("$ "), lines[0]
+        blocks.append((lines[0][2:], "\n".join(lines[1:]) + "\n"))
+    return blocks
+
+
+class TestCliPage:
+    """docs/cli.md shows real output."""
+
+    def test_every_command_prints_what_the_page_says(self) -> None:
+        """Each `$ lrsched ...` block's output (stdout and stderr) is exactly what the CLI prints."""
+        import shlex
+
+        blocks = _console_blocks(ROOT / "docs" / "cli.md")
+        assert len(blocks) >= 5
+        for command, expected in blocks:
+            argv = shlex.split(command)
+            assert argv[0] == "lrsched"
+            result = subprocess.run(
+                [sys.executable, "-m", "lrsched", *argv[1:]],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
+            )
+            assert result.stdout + result.stderr == expected, command

@@ -1,0 +1,654 @@
+"""The ``lrsched`` command: print, sparkline or plot any schedule.
+
+Usage::
+
+    lrsched cosine --base-lr 1e-3 --min-lr 1e-5 --total-steps 1000 --steps 1000
+    lrsched triangular --min-lr 1e-4 --max-lr 1e-2 --step-size 200 --steps 800 --sparkline
+    lrsched --config schedule.json --format csv
+    lrsched describe --config schedule.json
+
+Every leaf schedule is a subcommand whose options are generated from the
+schedule class itself (its attrs fields, their type annotations and defaults,
+and the ``Args:`` section of its docstring), so the command line never drifts
+from the library. Bad input prints one line on stderr and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import functools
+import inspect
+import json
+import math
+import os
+import re
+import sys
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NoReturn, TextIO
+
+import attrs
+
+from . import _curves
+from ._compose import ScaleByGroup, with_warmup
+from ._state import from_state_dict, registered_types, type_name
+from .plot import boundaries, sparkline, to_svg
+
+__all__ = ["leaf_commands", "main"]
+
+#: Subcommand names that differ from the registered type name, and extra aliases.
+_RENAMED = {"step_decay": "step"}
+_ALIASES = {"step_decay": ["step-decay"]}
+_EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    """Bad input: reported as one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and never exit by themselves."""
+
+    def error(self, message: str) -> NoReturn:
+        match = re.match(r"argument SCHEDULE: invalid choice: '(.*?)' \(choose from", message)
+        if match:
+            name = match.group(1)
+            close = difflib.get_close_matches(name, list(_commands()), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            message = f"unknown schedule {name!r}{hint} (`lrsched --help` lists them)"
+        raise _UsageError(f"{self.prog}: error: {message}")
+
+
+# -- the leaf schedules and their options -----------------------------------------
+
+
+def leaf_commands() -> dict[str, type[Any]]:
+    """Subcommand name -> leaf schedule class, in registry order.
+
+    The leaves are the registered types defined in ``lrsched._curves``; names
+    are hyphenated type names (``step_decay`` is ``step``).
+
+    Examples:
+        >>> list(leaf_commands())[:4]
+        ['constant', 'step', 'multi-step', 'exponential']
+    """
+    leaves = {getattr(_curves, name) for name in _curves.__all__}
+    return {
+        _RENAMED.get(name, name.replace("_", "-")): cls
+        for name, cls in registered_types().items()
+        if cls in leaves
+    }
+
+
+def _commands() -> dict[str, type[Any]]:
+    commands = leaf_commands()
+    for type_key, aliases in _ALIASES.items():
+        for alias in aliases:
+            commands[alias] = commands[_RENAMED.get(type_key, type_key)]
+    return commands
+
+
+def _clean(text: str) -> str:
+    """Docstring markup (``code``, *emphasis*, `refs`) as plain text."""
+    text = re.sub(r"``(.*?)``", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(\w[^*]*?)\*(?!\w)", r"\1", text)
+    return re.sub(r":\w+:`(.*?)`|`(.*?)`", lambda m: m.group(1) or m.group(2), text)
+
+
+def _escape(text: str) -> str:
+    """*text* safe for argparse, which %-formats help strings."""
+    return text.replace("%", "%%")
+
+
+def _summary(cls: type[Any]) -> str:
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    return _clean(doc.splitlines()[0]) if doc else cls.__name__
+
+
+def _arg_docs(cls: type[Any]) -> dict[str, str]:
+    """Parameter descriptions from the ``Args:`` section of the class docstring."""
+    docs: dict[str, str] = {}
+    lines = inspect.cleandoc(cls.__doc__ or "").splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.strip() == "Args:")
+    except StopIteration:
+        return docs
+    current = None
+    for line in lines[start + 1 :]:
+        if line.strip() and not line.startswith(" "):
+            break
+        match = re.match(r"^ {4}(\w+): ?(.*)$", line)
+        if match:
+            current = match.group(1)
+            docs[current] = match.group(2).strip()
+        elif current and line.strip():
+            docs[current] += " " + line.strip()
+    return {k: _clean(v) for k, v in docs.items()}
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    value = _number(text) if re.fullmatch(r"[\d.eE+_-]+", text) else math.nan
+    if not value.is_integer():
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+    return int(value)
+
+
+def _parser_for(tp: Any, name: str) -> tuple[Callable[[str], Any], str]:
+    """A string parser and a metavar for a field annotated *tp*."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is float:
+        return _number, "X"
+    if tp is int:
+        return _integer, "N"
+    if tp is str:
+        return str, "NAME"
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1:
+            return _parser_for(rest[0], name)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item, item_var = _parser_for(args[0], name)
+
+        def parse_list(text: str) -> tuple[Any, ...]:
+            parts = [p.strip() for p in text.split(",")] if text.strip() else []
+            return tuple(item(p) for p in parts)
+
+        return parse_list, f"{item_var},{item_var},..."
+    if origin is tuple and args and Ellipsis not in args:
+        parsers = [_parser_for(a, name) for a in args]
+
+        def parse_tuple(text: str) -> tuple[Any, ...]:
+            parts = text.split(":")
+            if len(parts) != len(parsers):
+                raise argparse.ArgumentTypeError(
+                    f"expected {len(parsers)} values separated by ':', got {text!r}"
+                )
+            return tuple(p(part.strip()) for (p, _), part in zip(parsers, parts, strict=True))
+
+        return parse_tuple, ":".join(var for _, var in parsers)
+    raise TypeError(f"no command-line syntax for parameter {name!r} of type {tp!r}")
+
+
+_METAVARS = {"points": "STEP:LR,...", "milestones": "STEP,STEP,...", "boundaries": "STEP,STEP,..."}
+
+
+def _add_parameters(parser: argparse.ArgumentParser, cls: type[Any], command: str) -> list[str]:
+    """One option per constructor parameter of *cls*; returns the field names."""
+    hints = typing.get_type_hints(cls)
+    docs = _arg_docs(cls)
+    group = parser.add_argument_group(f"parameters of {command}")
+    names = []
+    for field in attrs.fields(cls):
+        if not field.init:
+            continue
+        name = field.name
+        names.append(name)
+        flag = "--" + name.replace("_", "-")
+        tp = hints[name]
+        help_text = docs.get(name, "")
+        required = field.default is attrs.NOTHING
+        if tp is bool:
+            default = False if required else field.default
+            group.add_argument(
+                flag,
+                dest=name,
+                action=argparse.BooleanOptionalAction,
+                default=default,
+                help=_escape(f"{help_text} (default: {'on' if default else 'off'})"),
+            )
+            continue
+        parse, metavar = _parser_for(tp, name)
+        suffix = " (required)" if required else f" (default: {_show(field.default)})"
+        group.add_argument(
+            flag,
+            dest=name,
+            type=parse,
+            metavar=_METAVARS.get(name, metavar),
+            required=required,
+            default=None if required else field.default,
+            help=_escape((help_text + suffix).strip()),
+        )
+    return names
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return "none" if value is None else str(value)
+
+
+def type_name_of(cls: type[Any]) -> str:
+    """The registered type name of a schedule class."""
+    for name, registered in registered_types().items():
+        if registered is cls:
+            return name
+    return cls.__name__
+
+
+# -- shared options -----------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _count_int(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+_COMMON: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (
+        ("--steps",),
+        {
+            "type": _count_int,
+            "metavar": "N",
+            "help": "number of steps to print (default: total_steps; required if unbounded)",
+        },
+    ),
+    (
+        ("--start",),
+        {"type": _count_int, "metavar": "S", "default": 0, "help": "first step (default: 0)"},
+    ),
+    (
+        ("--warmup-steps",),
+        {
+            "type": _count_int,
+            "metavar": "W",
+            "dest": "prepend_warmup",
+            "help": "prepend a linear warmup of W steps",
+        },
+    ),
+    (
+        ("--warmup-start-lr",),
+        {
+            "type": _number,
+            "metavar": "X",
+            "default": 0.0,
+            "help": "learning rate the warmup starts from (default: 0)",
+        },
+    ),
+    (
+        ("--scale",),
+        {"type": _number, "metavar": "K", "help": "multiply every value (warmup included) by K"},
+    ),
+    (
+        ("--format",),
+        {
+            "choices": ("lines", "csv", "json"),
+            "default": "lines",
+            "help": "output format: one value per line, csv with a step,lr header, "
+            "or json (default: lines)",
+        },
+    ),
+    (
+        ("--sparkline",),
+        {
+            "action": "store_true",
+            "default": False,
+            "help": "print a one-line sparkline with min and max instead of values",
+        },
+    ),
+    (
+        ("--width",),
+        {
+            "type": _positive_int,
+            "metavar": "N",
+            "default": 60,
+            "help": "sparkline columns (default: 60)",
+        },
+    ),
+    (
+        ("--svg",),
+        {"metavar": "FILE", "help": "write an SVG plot to FILE ('-' for stdout) instead of values"},
+    ),
+]
+
+
+def _add_common(parser: argparse.ArgumentParser, *, taken: Iterable[str] = (), sub: bool) -> None:
+    group = parser.add_argument_group("output")
+    taken = set(taken)
+    skip_warmup = "warmup_steps" in taken  # the schedule has its own warmup parameter
+    for flags, options in _COMMON:
+        dest = options.get("dest", flags[0][2:].replace("-", "_"))
+        if dest in taken or (skip_warmup and flags[0].startswith("--warmup")):
+            continue
+        options = dict(options, dest=dest)
+        if sub:  # values given before the subcommand survive
+            options["default"] = argparse.SUPPRESS
+        group.add_argument(*flags, **options)
+
+
+def _defaults() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for flags, options in _COMMON:
+        dest = options.get("dest", flags[0][2:].replace("-", "_"))
+        out[dest] = options.get("default")
+    return out
+
+
+@functools.cache
+def _build_parser() -> _Parser:
+    # Built once per process: parsing does not change an ArgumentParser.
+    parser = _Parser(
+        prog="lrsched",
+        description="Print, sparkline or plot a learning-rate schedule.",
+        epilog="Run `lrsched SCHEDULE --help` for a schedule's parameters. "
+        "List parameters are comma lists: --milestones 30,60,90, --points 0:0,100:1e-3.",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE.json", help="build the schedule from a state_dict JSON file"
+    )
+    _add_common(parser, sub=False)
+    subparsers = parser.add_subparsers(dest="command", metavar="SCHEDULE", title="schedules")
+    for command, cls in leaf_commands().items():
+        key = type_name_of(cls)
+        sub = subparsers.add_parser(
+            command,
+            aliases=_ALIASES.get(key, []),
+            help=_escape(_summary(cls)),
+            description=_escape(_summary(cls)),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.set_defaults(schedule_class=cls)
+        names = _add_parameters(sub, cls, command)
+        _add_common(sub, taken=names, sub=True)
+    describe = subparsers.add_parser(
+        "describe",
+        help="print a config's tree, total_steps and values at its phase boundaries",
+        description="Print the tree of a schedule, its total_steps and its values at the "
+        "phase boundaries.",
+    )
+    describe.add_argument(
+        "--config", metavar="FILE.json", required=True, help="a state_dict JSON file"
+    )
+    return parser
+
+
+# -- building the schedule --------------------------------------------------------
+
+
+def _read_config(path: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
+    except OSError as error:
+        raise _UsageError(
+            f"lrsched: error: cannot read config {path}: {error.strerror or error}"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise _UsageError(f"lrsched: error: config {path} is not valid JSON: {error}") from None
+    try:
+        return from_state_dict(data)
+    except (TypeError, ValueError, RecursionError) as error:
+        raise _UsageError(f"lrsched: error: invalid config {path}: {error}") from None
+
+
+def _schedule_from(args: argparse.Namespace, prog: str) -> Any:
+    cls = getattr(args, "schedule_class", None)
+    if cls is None:
+        if args.config is None:
+            raise _UsageError(
+                "lrsched: error: choose a SCHEDULE or pass --config FILE.json "
+                "(`lrsched --help` lists the schedules)"
+            )
+        return _read_config(args.config)
+    kwargs = {f.name: getattr(args, f.name) for f in attrs.fields(cls) if f.init}
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as error:
+        raise _UsageError(f"{prog}: error: {error}") from None
+
+
+def _finish(schedule: Any, args: argparse.Namespace, prog: str) -> Any:
+    """Apply --warmup-steps and --scale."""
+    warmup_steps = getattr(args, "prepend_warmup", None)
+    start_lr = getattr(args, "warmup_start_lr", 0.0)
+    try:
+        if warmup_steps is None:
+            if start_lr != 0.0:
+                raise ValueError("--warmup-start-lr needs --warmup-steps")
+        else:
+            schedule = with_warmup(schedule, warmup_steps=warmup_steps, start_lr=start_lr)
+        if args.scale is not None:
+            schedule = args.scale * schedule
+    except (TypeError, ValueError) as error:
+        raise _UsageError(f"{prog}: error: {error}") from None
+    return schedule
+
+
+# -- output -------------------------------------------------------------------------
+
+
+def _lines(values: Iterable[Any]) -> Iterable[str]:
+    for value in values:
+        if isinstance(value, Mapping):
+            yield " ".join(f"{k}={v!r}" for k, v in value.items()) + "\n"
+        else:
+            yield f"{value!r}\n"
+
+
+def _csv(values: Iterable[Any], start: int, names: Sequence[str] | None) -> Iterable[str]:
+    yield "step," + (",".join(names) if names else "lr") + "\n"
+    for t, value in enumerate(values, start):
+        if isinstance(value, Mapping):
+            yield f"{t}," + ",".join(repr(v) for v in value.values()) + "\n"
+        else:
+            yield f"{t},{value!r}\n"
+
+
+def _json(values: Iterable[Any], start: int) -> Iterable[str]:
+    yield "["
+    for t, value in enumerate(values, start):
+        sep = "," if t > start else ""
+        lr = dict(value) if isinstance(value, Mapping) else value
+        yield f"{sep}\n  {json.dumps({'step': t, 'lr': lr})}"
+    yield "\n]\n"
+
+
+def _write(out: TextIO, chunks: Iterable[str]) -> None:
+    buffer: list[str] = []
+    for chunk in chunks:
+        buffer.append(chunk)
+        if len(buffer) >= 4096:
+            out.write("".join(buffer))
+            buffer.clear()
+    out.write("".join(buffer))
+
+
+def _describe_name(schedule: Any) -> str:
+    name = type_name(schedule)
+    if name is None:
+        return repr(schedule)
+    params = []
+    for field in attrs.fields(type(schedule)):
+        value = getattr(schedule, field.name)
+        if (
+            not field.init
+            or _is_node(value)
+            or (isinstance(value, tuple) and value and _is_node(value[0]))
+        ):
+            continue
+        if field.name == "multipliers":
+            value = dict(value)
+        params.append(f"{field.name}={value!r}")
+    return f"{name}({', '.join(params)})" if params else name
+
+
+def _is_node(value: object) -> bool:
+    return callable(value) and not isinstance(value, type)
+
+
+def _children(schedule: Any) -> list[Any]:
+    if type_name(schedule) is None:
+        return []
+    out: list[Any] = []
+    for field in attrs.fields(type(schedule)):
+        value = getattr(schedule, field.name)
+        if _is_node(value):
+            out.append(value)
+        elif isinstance(value, tuple) and value and all(_is_node(v) for v in value):
+            out.extend(value)
+    return out
+
+
+def _tree(schedule: Any, prefix: str = "", last: bool = True, root: bool = True) -> Iterable[str]:
+    if root:
+        yield _describe_name(schedule) + "\n"
+        child_prefix = ""
+    else:
+        yield prefix + ("└── " if last else "├── ") + _describe_name(schedule) + "\n"
+        child_prefix = prefix + ("    " if last else "│   ")
+    children = _children(schedule)
+    for i, child in enumerate(children):
+        yield from _tree(child, child_prefix, i == len(children) - 1, root=False)
+
+
+def _show_value(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return " ".join(f"{k}={v!r}" for k, v in value.items())
+    return repr(value)
+
+
+def _describe(schedule: Any) -> Iterable[str]:
+    yield from _tree(schedule)
+    total = schedule.total_steps
+    yield f"total_steps: {total if total is not None else 'None (unbounded)'}\n"
+    rows: list[tuple[int, str]] = [(0, "start"), *boundaries(schedule)]
+    if total is not None:
+        rows = [(t, label) for t, label in rows if t < total]
+        if total >= 1:
+            rows.append((total - 1, "last step"))
+        rows.append((total, "end, held after"))
+    seen: set[int] = set()
+    yield "values at phase boundaries:\n"
+    width = max(len(str(t)) for t, _ in rows)
+    for step, label in rows:
+        if step in seen:
+            continue
+        seen.add(step)
+        yield f"  step {step:>{width}}  {_show_value(schedule(step))}  ({label})\n"
+
+
+def _sparkline_lines(schedule: Any, steps: int, start: int, width: int) -> Iterable[str]:
+    line = sparkline(schedule, steps, width, start=start)
+    stop = start + steps
+    sample = [schedule(t) for t in range(start, stop)] if steps <= 1_000_000 else None
+    for row in line.splitlines():
+        if isinstance(schedule, ScaleByGroup):
+            name = row.split(" ", 1)[0]
+            values = [v[name] for v in sample] if sample is not None else None
+        else:
+            values = sample
+        if values is None:
+            yield row + "\n"
+        else:
+            yield f"{row}  min {min(values)!r}  max {max(values)!r}\n"
+
+
+def _run(argv: Sequence[str] | None, out: TextIO) -> int:
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help
+        return exit_.code if isinstance(exit_.code, int) else 0
+    args_dict = _defaults()
+    args_dict.update(vars(args))
+    args = argparse.Namespace(**args_dict)
+    command = args.command
+    prog = f"lrsched {command}" if command else "lrsched"
+    if command == "describe":
+        _write(out, _describe(_read_config(args.config)))
+        return 0
+    if command and args.config is not None:
+        raise _UsageError(f"{prog}: error: pass either a SCHEDULE or --config, not both")
+    schedule = _finish(_schedule_from(args, prog), args, prog)
+    steps = args.steps
+    if steps is None:
+        total = schedule.total_steps
+        if total is None:
+            raise _UsageError(
+                f"{prog}: error: --steps N is required: "
+                "this schedule has no end (total_steps is None)"
+            )
+        steps = total
+    start = args.start
+    if args.svg is not None:
+        if steps < 1:
+            raise _UsageError(f"{prog}: error: --svg needs --steps >= 1")
+        title = _describe_name(schedule)
+        svg = to_svg(schedule, steps, start=start, title=title if len(title) <= 90 else None)
+        if args.svg == "-":
+            out.write(svg)
+        else:
+            try:
+                with open(args.svg, "w", encoding="utf-8") as file:
+                    file.write(svg)
+            except OSError as error:
+                raise _UsageError(
+                    f"{prog}: error: cannot write {args.svg}: {error.strerror or error}"
+                ) from None
+    if args.sparkline:
+        if steps < 1:
+            raise _UsageError(f"{prog}: error: --sparkline needs --steps >= 1")
+        _write(out, _sparkline_lines(schedule, steps, start, args.width))
+    if args.svg is not None or args.sparkline:
+        return 0
+    values = (schedule(t) for t in range(start, start + steps))
+    names = getattr(schedule, "groups", None)
+    if args.format == "csv":
+        _write(out, _csv(values, start, names))
+    elif args.format == "json":
+        _write(out, _json(values, start))
+    else:
+        _write(out, _lines(values))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with *argv* (default ``sys.argv[1:]``); return the exit status.
+
+    Examples:
+        >>> main(["linear", "--start-lr", "1", "--end-lr", "0", "--total-steps", "4"])
+        1.0
+        0.75
+        0.5
+        0.25
+        0
+    """
+    try:
+        status = _run(argv, sys.stdout)
+        sys.stdout.flush()
+        return status
+    except _UsageError as error:
+        print(" ".join(str(error).split("\n")), file=sys.stderr)
+        return _EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`lrsched ... | head`): stop quietly. Point stdout
+        # at devnull so that the interpreter's final flush does not fail again.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
+    except KeyboardInterrupt:
+        return 130
