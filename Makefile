@@ -32,7 +32,7 @@ typecheck:
 
 check: lint typecheck test
 
-# Regenerates tests/golden/*.json from the reference libraries (needs torch, optax, transformers, keras).
+# Regenerates tests/golden/*.json from the reference libraries: needs make install-integrations plus transformers and timm.
 golden:
 	$(PYTHON) scripts/make_golden.py
 

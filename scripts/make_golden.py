@@ -1,0 +1,1164 @@
+"""Regenerate the golden curves in tests/golden/*.json from the reference libraries.
+
+Run it with ``make golden`` (``python scripts/make_golden.py``). It needs the
+real reference libraries: torch, jax + optax and keras (``make
+install-integrations``) plus transformers and timm (``pip install transformers
+timm``); it stops with a clear message naming what is missing.
+
+Every value is computed by the reference library in float64 (torch: a real
+``torch.optim.SGD`` over a float64 parameter, stepped like a training loop;
+optax/keras: jax with x64 enabled). The output is deterministic: the same
+library versions give byte-identical files.
+
+Each file holds ``{"topic", "versions", "cases"}``; a case holds
+
+* ``id``: a unique test id;
+* ``schedule``: the equivalent lrsched schedule as a state dict (rebuilt by the
+  tests with ``lrsched.from_state_dict``);
+* ``reference``: library, version, function and its arguments;
+* ``steps`` and ``values``: the reference's value at each step (all steps for
+  short curves; for long ones a few hundred steps over the range, including
+  the boundaries of every phase);
+* optionally ``note``: anything a reader should know (e.g. where the
+  reference rounds a differently written expression).
+
+plateau.json holds metric sequences and torch's ReduceLROnPlateau rates instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import math
+import os
+import platform
+import random
+import sys
+import types
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "golden"
+UNBOUNDED_END = 10_000  # SPEC: unbounded schedules are compared over 0..10_000
+
+Case = dict[str, Any]
+
+
+def _require(*names: str) -> None:
+    missing = [n for n in names if importlib.util.find_spec(n) is None]
+    if missing:
+        sys.exit(
+            "make_golden.py needs the reference libraries; missing: "
+            + ", ".join(missing)
+            + "\n  install them with: make install-integrations && "
+            "python -m pip install transformers timm"
+        )
+
+
+_require("torch", "jax", "optax", "keras", "transformers", "timm", "numpy")
+
+import jax  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
+
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+import optax  # type: ignore[import-untyped]  # noqa: E402
+import torch  # noqa: E402
+import transformers  # noqa: E402
+from torch.optim import lr_scheduler as tls  # noqa: E402
+
+keras: Any = importlib.import_module("keras")  # untyped; a local stub may cover only part
+
+keras.config.set_floatx("float64")
+
+sys.path.insert(0, str(ROOT / "src"))
+import lrsched  # noqa: E402
+
+
+def _import_timm_scheduler() -> Any:
+    """``timm.scheduler``; without running ``timm/__init__`` if that fails.
+
+    ``import timm`` imports its model layers, which need a torchvision built
+    for the installed torch; the schedulers only need torch.
+    """
+    try:
+        return importlib.import_module("timm.scheduler")
+    except Exception:  # e.g. a torchvision/torch mismatch inside timm.layers
+        for name in [n for n in sys.modules if n == "timm" or n.startswith("timm.")]:
+            del sys.modules[name]
+        spec = importlib.util.find_spec("timm")
+        assert spec is not None
+        assert spec.submodule_search_locations is not None
+        stub = types.ModuleType("timm")
+        stub.__path__ = list(spec.submodule_search_locations)
+        sys.modules["timm"] = stub
+        return importlib.import_module("timm.scheduler")
+
+
+timm_scheduler = _import_timm_scheduler()
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import version
+
+    return version(dist)
+
+
+VERSIONS = {
+    "python": platform.python_version(),
+    "torch": torch.__version__,
+    "jax": jax.__version__,
+    "optax": optax.__version__,
+    "keras": keras.__version__,
+    "keras_backend": keras.backend.backend(),
+    "transformers": transformers.__version__,
+    "timm": _version("timm"),
+    "numpy": np.__version__,
+}
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def steps_upto(end: int, extra: Iterable[int] = ()) -> list[int]:
+    """All of 0..end when short; else ~250 steps spread over it plus *extra* and neighbours."""
+    if end <= 600:
+        return list(range(end + 1))
+    chosen = set(range(61)) | set(range(0, end + 1, max(1, end // 150))) | {end - 1, end}
+    for e in extra:
+        chosen |= {e - 1, e, e + 1}
+    return sorted(s for s in chosen if 0 <= s <= end)
+
+
+def ref(library: str, function: str, **args: Any) -> dict[str, Any]:
+    lib = library.split(".")[0]
+    return {"library": library, "version": VERSIONS[lib], "function": function, "args": args}
+
+
+def make_case(
+    case_id: str,
+    schedule: Any,
+    reference: dict[str, Any],
+    steps: Sequence[int],
+    values: Sequence[float],
+    *,
+    note: str | None = None,
+) -> Case:
+    assert len(steps) == len(values)
+    case: Case = {
+        "id": case_id,
+        "schedule": schedule.state_dict(),
+        "reference": reference,
+        "steps": list(steps),
+        "values": [float(v) for v in values],
+    }
+    if note is not None:
+        case["note"] = note
+    for v in case["values"]:
+        assert math.isfinite(v), (case_id, v)
+    return case
+
+
+def torch_curve(
+    make: Callable[..., Any], base_lr: float, end: int, /, **kwargs: Any
+) -> list[float]:
+    """The lr of a real float64 SGD at steps 0..end: read, optimizer.step(), scheduler.step()."""
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([param], lr=base_lr)
+    sched = make(opt, **kwargs)
+    lrs = [float(opt.param_groups[0]["lr"])]
+    for _ in range(end):
+        opt.step()
+        sched.step()
+        lrs.append(float(opt.param_groups[0]["lr"]))
+    return lrs
+
+
+def pick(curve: Sequence[float], steps: Sequence[int]) -> list[float]:
+    return [curve[s] for s in steps]
+
+
+def jax_curve(fn: Callable[[Any], Any], steps: Sequence[int]) -> list[float]:
+    out = np.asarray(fn(jnp.asarray(steps, dtype=jnp.int64)))
+    assert out.dtype == np.float64, out.dtype
+    return [float(v) for v in out]
+
+
+# -- torch -------------------------------------------------------------------------
+
+
+def torch_cases() -> list[Case]:
+    cases: list[Case] = []
+    end = UNBOUNDED_END
+
+    for b, size, g in [(0.1, 30, 0.1), (1.0, 7, 0.9), (3e-4, 1000, 0.5), (0.5, 1, 0.999)]:
+        curve = torch_curve(tls.StepLR, b, end, step_size=size, gamma=g)
+        steps = steps_upto(end, range(size, end, size) if size >= 30 else ())
+        cases.append(
+            make_case(
+                f"StepLR-lr{b}-size{size}-gamma{g}",
+                lrsched.step_decay(base_lr=b, step_size=size, gamma=g),
+                ref("torch", "torch.optim.lr_scheduler.StepLR", lr=b, step_size=size, gamma=g),
+                steps,
+                pick(curve, steps),
+            )
+        )
+
+    for b, ms, g in [(0.1, [30, 80], 0.1), (1.0, [0], 0.5), (0.05, [1, 2, 3, 5000, 9999], 0.7)]:
+        curve = torch_curve(tls.MultiStepLR, b, end, milestones=ms, gamma=g)
+        steps = steps_upto(end, ms)
+        cases.append(
+            make_case(
+                f"MultiStepLR-lr{b}-milestones{'_'.join(map(str, ms))}-gamma{g}",
+                lrsched.multi_step(base_lr=b, milestones=ms, gamma=g),
+                ref("torch", "torch.optim.lr_scheduler.MultiStepLR", lr=b, milestones=ms, gamma=g),
+                steps,
+                pick(curve, steps),
+                note="milestone 0 applies gamma from step 0 on" if ms == [0] else None,
+            )
+        )
+
+    for b, g in [(0.1, 0.99), (1.0, 0.999), (0.5, 1.0), (2e-3, 0.95)]:
+        curve = torch_curve(tls.ExponentialLR, b, end, gamma=g)
+        steps = steps_upto(end)
+        cases.append(
+            make_case(
+                f"ExponentialLR-lr{b}-gamma{g}",
+                lrsched.exponential(base_lr=b, gamma=g),
+                ref("torch", "torch.optim.lr_scheduler.ExponentialLR", lr=b, gamma=g),
+                steps,
+                pick(curve, steps),
+                note="torch multiplies the previous lr by gamma each step (chainable form)",
+            )
+        )
+
+    for b, total, p in [(0.1, 100, 1.0), (1.0, 1000, 2.0), (0.01, 50, 0.5), (0.3, 1, 1.0)]:
+        n = total + 5
+        curve = torch_curve(tls.PolynomialLR, b, n, total_iters=total, power=p)
+        steps = steps_upto(n, [total])
+        cases.append(
+            make_case(
+                f"PolynomialLR-lr{b}-T{total}-power{p}",
+                lrsched.polynomial(base_lr=b, min_lr=0.0, total_steps=total, power=p),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.PolynomialLR",
+                    lr=b,
+                    total_iters=total,
+                    power=p,
+                ),
+                steps,
+                pick(curve, steps),
+                note="stepped (chainable form); 5 steps past the end check the hold",
+            )
+        )
+
+    for b, lo, total in [
+        (0.1, 0.0, 100),
+        (1.0, 1e-3, 1000),
+        (0.5, 0.5, 10),
+        (0.2, 0.0, 1),
+        (1.0, 0.0, 7),
+    ]:
+        param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([param], lr=b)
+        sched = tls.CosineAnnealingLR(opt, T_max=total, eta_min=lo)
+        values = []
+        for t in range(total + 1):
+            sched.last_epoch = t
+            values.append(float(sched._get_closed_form_lr()[0]))
+        cases.append(
+            make_case(
+                f"CosineAnnealingLR-closed-lr{b}-min{lo}-T{total}",
+                lrsched.cosine(base_lr=b, min_lr=lo, total_steps=total),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.CosineAnnealingLR._get_closed_form_lr",
+                    lr=b,
+                    T_max=total,
+                    eta_min=lo,
+                ),
+                list(range(total + 1)),
+                values,
+                note="closed form at last_epoch = t, t in 0..T (torch is periodic past T_max)",
+            )
+        )
+
+    for b, lo, t0, mult in [
+        (0.1, 0.0, 10, 1),
+        (1.0, 1e-3, 5, 2),
+        (0.3, 0.0, 1, 3),
+        (0.1, 0.01, 50, 2),
+        (0.5, 0.0, 2, 3),
+    ]:
+        curve = torch_curve(
+            tls.CosineAnnealingWarmRestarts, b, end, T_0=t0, T_mult=mult, eta_min=lo
+        )
+        restarts, start, length = [], 0, t0
+        while start <= end:
+            restarts.append(start)
+            start, length = start + length, length * mult
+        steps = steps_upto(end, restarts)
+        cases.append(
+            make_case(
+                f"CosineAnnealingWarmRestarts-lr{b}-min{lo}-T0_{t0}-Tmult{mult}",
+                lrsched.cosine_restarts(base_lr=b, min_lr=lo, cycle_steps=t0, cycle_mult=mult),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts",
+                    lr=b,
+                    T_0=t0,
+                    T_mult=mult,
+                    eta_min=lo,
+                ),
+                steps,
+                pick(curve, steps),
+                note="step() without epoch: exact integer cycle bookkeeping",
+            )
+        )
+
+    onecycle: list[dict[str, Any]] = [
+        {"max_lr": 0.1, "total_steps": 100},
+        {"max_lr": 1.0, "total_steps": 1000, "anneal_strategy": "linear"},
+        {"max_lr": 0.1, "total_steps": 100, "three_phase": True},
+        {"max_lr": 0.1, "total_steps": 97, "three_phase": True, "anneal_strategy": "linear"},
+        {"max_lr": 0.5, "total_steps": 30, "pct_start": 0.05},
+        {"max_lr": 0.5, "total_steps": 20, "pct_start": 0.95},
+        {"max_lr": 2e-3, "total_steps": 10_000, "pct_start": 0.05, "div_factor": 10.0},
+        {"max_lr": 2e-3, "total_steps": 10_000, "pct_start": 0.95, "final_div_factor": 100.0},
+        {"max_lr": 0.1, "total_steps": 3, "pct_start": 0.5},
+        {"max_lr": 0.1, "total_steps": 2, "pct_start": 0.3},
+        {"max_lr": 0.1, "total_steps": 1},
+        {"max_lr": 0.1, "total_steps": 1, "three_phase": True},
+        {"max_lr": 0.1, "total_steps": 7, "pct_start": 0.25, "three_phase": True},
+        {"max_lr": 0.1, "total_steps": 5000, "pct_start": 0.4, "three_phase": True},
+    ]
+    for kw in onecycle:
+        total = int(kw["total_steps"])
+        try:
+            curve = torch_curve(tls.OneCycleLR, 1.0, total - 1, cycle_momentum=False, **kw)
+        except ZeroDivisionError:  # torch divides 0/0 when a phase has zero length
+            print(f"  skipped OneCycleLR {kw}: torch raises ZeroDivisionError")
+            continue
+        pct = float(kw.get("pct_start", 0.3))
+        ends = [int(pct * total) - 1, int(2 * pct * total) - 2]
+        steps = steps_upto(total - 1, ends)
+        one = lrsched.one_cycle(
+            max_lr=kw["max_lr"],
+            total_steps=total,
+            pct_start=pct,
+            div_factor=float(kw.get("div_factor", 25.0)),
+            final_div_factor=float(kw.get("final_div_factor", 1e4)),
+            anneal=str(kw.get("anneal_strategy", "cos")),
+            three_phase=bool(kw.get("three_phase", False)),
+        )
+        cases.append(
+            make_case(
+                "OneCycleLR-" + "-".join(f"{k}{v}" for k, v in kw.items()),
+                one,
+                ref("torch", "torch.optim.lr_scheduler.OneCycleLR", cycle_momentum=False, **kw),
+                steps,
+                pick(curve, steps),
+                note="steps 0..T-1: torch extrapolates at step T and raises after; lrsched holds",
+            )
+        )
+
+    cyclic = [
+        ("triangular", 0.001, 0.006, 2000, None, 1.0),
+        ("triangular", 0.1, 1.0, 5, 3, 1.0),
+        ("triangular", 0.0, 1.0, 1, None, 1.0),
+        (
+            "triangular2",
+            0.0,
+            1.0,
+            4,
+            6,
+            1.0,
+        ),  # size 10: torch overflows 2.0**(cycle-1) past cycle 1024
+        ("triangular2", 1e-4, 1e-2, 10, 30, 1.0),
+        ("exp_range", 0.001, 0.1, 100, None, 0.9995),
+        ("exp_range", 0.01, 0.5, 7, 13, 0.99),
+    ]
+    for mode, lo, hi, up, down, g in cyclic:
+        args: dict[str, Any] = {"base_lr": lo, "max_lr": hi, "step_size_up": up, "mode": mode}
+        if down is not None:
+            args["step_size_down"] = down
+        if mode == "exp_range":
+            args["gamma"] = g
+        curve = torch_curve(tls.CyclicLR, lo, end, cycle_momentum=False, **args)
+        size = up + (up if down is None else down)
+        turns = [k * size for k in range(end // size + 1)] + [
+            k * size + up for k in range(end // size + 1)
+        ]
+        steps = steps_upto(end, turns if size >= 50 else ())
+        common: dict[str, Any] = {
+            "min_lr": lo,
+            "max_lr": hi,
+            "step_size": up,
+            "step_size_down": down,
+        }
+        schedule: lrsched.BaseSchedule
+        if mode == "triangular":
+            schedule = lrsched.triangular(**common)
+        elif mode == "triangular2":
+            schedule = lrsched.triangular2(**common)
+        else:
+            schedule = lrsched.exp_range(**common, gamma=g)
+        cases.append(
+            make_case(
+                f"CyclicLR-{mode}-min{lo}-max{hi}-up{up}-down{down}"
+                + (f"-gamma{g}" if mode == "exp_range" else ""),
+                schedule,
+                ref("torch", "torch.optim.lr_scheduler.CyclicLR", cycle_momentum=False, **args),
+                steps,
+                pick(curve, steps),
+            )
+        )
+    return cases
+
+
+# -- optax -------------------------------------------------------------------------
+
+
+def optax_cases() -> list[Case]:
+    cases: list[Case] = []
+    end = UNBOUNDED_END
+    for b, d, g, stair in [
+        (1.0, 1, 0.99, False),
+        (0.1, 10, 0.5, True),
+        (0.1, 10, 0.5, False),
+        (3e-4, 1000, 0.1, False),
+        (1.0, 7, 0.9, True),
+        (0.5, 3, 1.0, False),
+    ]:
+        steps = steps_upto(end, range(d, end, d) if d >= 100 else ())
+        fn = optax.exponential_decay(
+            init_value=b, transition_steps=d, decay_rate=g, staircase=stair
+        )
+        cases.append(
+            make_case(
+                f"exponential_decay-lr{b}-steps{d}-rate{g}-staircase{stair}",
+                lrsched.exponential(base_lr=b, gamma=g, decay_steps=d, staircase=stair),
+                ref(
+                    "optax",
+                    "optax.exponential_decay",
+                    init_value=b,
+                    transition_steps=d,
+                    decay_rate=g,
+                    staircase=stair,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+
+    for s, e, total in [
+        (0.0, 1.0, 100),
+        (1.0, 0.0, 1000),
+        (1e-3, 1e-5, 1),
+        (0.5, 2.0, 37),
+        (0.1, 0.1, 10),
+    ]:
+        steps = steps_upto(total + 5, [total])
+        fn = optax.linear_schedule(init_value=s, end_value=e, transition_steps=total)
+        cases.append(
+            make_case(
+                f"linear_schedule-{s}-to-{e}-T{total}",
+                lrsched.linear(start_lr=s, end_lr=e, total_steps=total),
+                ref(
+                    "optax",
+                    "optax.linear_schedule",
+                    init_value=s,
+                    end_value=e,
+                    transition_steps=total,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+
+    for b, lo, p, total in [
+        (1.0, 0.0, 2.0, 100),
+        (0.1, 1e-3, 0.5, 1000),
+        (1.0, 0.2, 3.0, 10),
+        (0.5, 0.0, 1.5, 1),
+    ]:
+        steps = steps_upto(total + 5, [total])
+        fn = optax.polynomial_schedule(init_value=b, end_value=lo, power=p, transition_steps=total)
+        cases.append(
+            make_case(
+                f"polynomial_schedule-lr{b}-end{lo}-power{p}-T{total}",
+                lrsched.polynomial(base_lr=b, min_lr=lo, total_steps=total, power=p),
+                ref(
+                    "optax",
+                    "optax.polynomial_schedule",
+                    init_value=b,
+                    end_value=lo,
+                    power=p,
+                    transition_steps=total,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+
+    cos_note = (
+        "optax computes init*((1-alpha)*0.5*(1+cos(pi*t/T))+alpha) with XLA's cos; "
+        "strict relative tolerance all the same, also near 0 at the end (alpha=0)"
+    )
+    for b, total, alpha in [
+        (1.0, 100, 0.0),
+        (0.1, 1000, 0.01),
+        (0.5, 1, 0.0),
+        (1.0, 10_000, 0.0),
+        (2.0, 9, 0.5),
+    ]:
+        steps = steps_upto(total + 5, [total])
+        fn = optax.cosine_decay_schedule(init_value=b, decay_steps=total, alpha=alpha)
+        cases.append(
+            make_case(
+                f"cosine_decay_schedule-lr{b}-T{total}-alpha{alpha}",
+                lrsched.cosine(base_lr=b, min_lr=alpha * b, total_steps=total),
+                ref(
+                    "optax",
+                    "optax.cosine_decay_schedule",
+                    init_value=b,
+                    decay_steps=total,
+                    alpha=alpha,
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note=cos_note,
+            )
+        )
+
+    for b, scales in [
+        (1.0, {100: 0.1, 200: 0.1}),
+        (0.5, {0: 0.5, 1: 0.5, 5000: 0.2}),
+        (0.3, {9999: 0.01}),
+    ]:
+        values = [b]
+        for _, sc in sorted(scales.items()):
+            values.append(sc * values[-1])  # optax: scale * v
+        steps = steps_upto(end, scales)
+        fn = optax.piecewise_constant_schedule(init_value=b, boundaries_and_scales=scales)
+        cases.append(
+            make_case(
+                f"piecewise_constant_schedule-lr{b}-"
+                + "_".join(f"{k}x{v}" for k, v in scales.items()),
+                lrsched.piecewise_constant(boundaries=sorted(scales), values=values),
+                ref(
+                    "optax",
+                    "optax.piecewise_constant_schedule",
+                    init_value=b,
+                    boundaries_and_scales={str(k): v for k, v in scales.items()},
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note="lrsched values: cumulative products scale * previous, as optax forms them",
+            )
+        )
+    return cases
+
+
+# -- keras -------------------------------------------------------------------------
+
+
+def keras_cases() -> list[Case]:
+    cases: list[Case] = []
+    end = UNBOUNDED_END
+    for b, d, k, stair in [
+        (0.1, 1000, 0.5, False),
+        (0.1, 1000, 0.5, True),
+        (1.0, 1, 1.0, False),
+        (0.01, 7, 2.5, True),
+    ]:
+        steps = steps_upto(end, range(d, end, d) if d >= 100 else ())
+        fn = keras.optimizers.schedules.InverseTimeDecay(
+            initial_learning_rate=b, decay_steps=d, decay_rate=k, staircase=stair
+        )
+        cases.append(
+            make_case(
+                f"InverseTimeDecay-lr{b}-steps{d}-rate{k}-staircase{stair}",
+                lrsched.inverse_time(base_lr=b, decay_rate=k, decay_steps=d, staircase=stair),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.InverseTimeDecay",
+                    initial_learning_rate=b,
+                    decay_steps=d,
+                    decay_rate=k,
+                    staircase=stair,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+    for bounds, values in [
+        ([100, 200], [1.0, 0.5, 0.1]),
+        ([0, 10, 5000], [0.3, 0.2, 0.1, 0.05]),
+        ([1], [1.0, 0.0]),
+    ]:
+        steps = steps_upto(end, bounds)
+        fn = keras.optimizers.schedules.PiecewiseConstantDecay(boundaries=bounds, values=values)
+        cases.append(
+            make_case(
+                "PiecewiseConstantDecay-" + "_".join(map(str, bounds)),
+                lrsched.piecewise_constant(boundaries=[x + 1 for x in bounds], values=values),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.PiecewiseConstantDecay",
+                    boundaries=bounds,
+                    values=values,
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note="keras' boundary step keeps the previous value: lrsched's are keras' + 1",
+            )
+        )
+    return cases
+
+
+# -- numpy -------------------------------------------------------------------------
+
+
+def numpy_cases() -> list[Case]:
+    cases: list[Case] = []
+    for points in [
+        [(0, 0.0), (10, 1.0), (110, 0.0)],
+        [(10, 0.0), (20, 1.0), (120, 0.1)],
+        [(0, 1e-3), (1, 5e-3), (2, 2e-3), (1000, 1e-6), (1001, 0.0)],
+        [(5, 0.3)],
+        [(0, 0.1), (3, 0.1), (7, 0.7)],
+    ]:
+        last = points[-1][0]
+        steps = steps_upto(last + 10, [p[0] for p in points])
+        xs = np.asarray([p[0] for p in points], dtype=np.float64)
+        ys = np.asarray([p[1] for p in points], dtype=np.float64)
+        values = [float(v) for v in np.interp(np.asarray(steps, dtype=np.float64), xs, ys)]
+        cases.append(
+            make_case(
+                "interp-" + "_".join(f"{s}:{v}" for s, v in points),
+                lrsched.piecewise_linear(points=points),
+                ref("numpy", "numpy.interp", xp=xs.tolist(), fp=ys.tolist()),
+                steps,
+                values,
+            )
+        )
+    return cases
+
+
+# -- timm --------------------------------------------------------------------------
+
+
+def timm_cases() -> list[Case]:
+    cases: list[Case] = []
+    end = UNBOUNDED_END
+    for b, t_init, lo, decay in [
+        (0.1, 100, 0.0, 0.5),
+        (1.0, 100, 1e-3, 0.95),  # peaks stay above lr_min up to step 10_000
+        (1.0, 10, 1e-3, 0.9),  # peaks fall below lr_min from cycle 66 (step 660) on
+        (0.05, 1, 0.0, 0.99),
+        (0.2, 37, 1e-4, 1.0),
+    ]:
+        param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([param], lr=b)
+        kw = {
+            "t_initial": t_init,
+            "lr_min": lo,
+            "cycle_mul": 1.0,
+            "cycle_decay": decay,
+            "cycle_limit": 10**9,
+            "warmup_t": 0,
+        }
+        sched = timm_scheduler.CosineLRScheduler(opt, **kw)
+        steps = steps_upto(end, range(0, end, t_init) if t_init >= 50 else ())
+        values = []
+        for t in steps:
+            sched.step(t)
+            values.append(float(opt.param_groups[0]["lr"]))
+        cases.append(
+            make_case(
+                f"CosineLRScheduler-lr{b}-t{t_init}-min{lo}-decay{decay}",
+                lrsched.cosine_restarts(
+                    base_lr=b, min_lr=lo, cycle_steps=t_init, cycle_decay=decay
+                ),
+                ref("timm", "timm.scheduler.CosineLRScheduler", lr=b, **kw),
+                steps,
+                values,
+                note=(
+                    "cycle_mul=1 only: timm's float-log cycle formula (cycle_mul != 1) misses "
+                    "restarts; timm keeps lr_min + (peak - lr_min)*(1+cos)/2 even once the "
+                    "decayed peak is below lr_min (the cycle then rises from peak to lr_min)"
+                ),
+            )
+        )
+    return cases
+
+
+# -- transformers -----------------------------------------------------------------
+
+
+def _hf(make: Callable[..., Any], base_lr: float, end: int, **kw: Any) -> list[float]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return torch_curve(lambda o: make(o, **kw), base_lr, end)
+
+
+def transformers_cases() -> list[Case]:
+    cases: list[Case] = []
+    end = UNBOUNDED_END
+    for b, w in [(0.1, 100), (1.0, 1), (1e-3, 4000)]:
+        curve = _hf(transformers.get_inverse_sqrt_schedule, b, end, num_warmup_steps=w)
+        steps = steps_upto(end, [w])
+        cases.append(
+            make_case(
+                f"get_inverse_sqrt_schedule-lr{b}-W{w}",
+                lrsched.inverse_sqrt(base_lr=b, warmup_steps=w),
+                ref(
+                    "transformers",
+                    "transformers.get_inverse_sqrt_schedule",
+                    lr=b,
+                    num_warmup_steps=w,
+                ),
+                steps,
+                pick(curve, steps),
+                note="timescale left at its default (num_warmup_steps)",
+            )
+        )
+    for b, w, s, d, decay, ratio in [
+        (1e-3, 100, 800, 100, "linear", 0.0),
+        (1e-3, 100, 800, 100, "cosine", 0.1),
+        (0.5, 10, 20, 30, "1-sqrt", 0.01),
+        (0.1, 0, 50, 50, "cosine", 0.0),
+        (0.1, 20, 0, 30, "linear", 0.25),
+        (0.1, 0, 0, 40, "1-sqrt", 0.0),
+        (0.2, 5, 5, 0, "linear", 0.5),
+        (1.0, 3, 0, 1, "cosine", 0.0),
+    ]:
+        total = w + s + d
+        curve = _hf(
+            transformers.get_wsd_schedule,
+            b,
+            total + 5,
+            num_warmup_steps=w,
+            num_stable_steps=s,
+            num_decay_steps=d,
+            decay_type=decay,
+            min_lr_ratio=ratio,
+        )
+        steps = list(range(total + 6))
+        cases.append(
+            make_case(
+                f"get_wsd_schedule-lr{b}-W{w}-S{s}-D{d}-{decay}-ratio{ratio}",
+                lrsched.wsd(
+                    base_lr=b,
+                    min_lr=b * ratio,
+                    warmup_steps=w,
+                    stable_steps=s,
+                    decay_steps=d,
+                    decay="sqrt" if decay == "1-sqrt" else decay,
+                ),
+                ref(
+                    "transformers",
+                    "transformers.get_wsd_schedule",
+                    lr=b,
+                    num_warmup_steps=w,
+                    num_stable_steps=s,
+                    num_decay_steps=d,
+                    decay_type=decay,
+                    min_lr_ratio=ratio,
+                ),
+                steps,
+                pick(curve, steps),
+                note="lrsched min_lr = lr * min_lr_ratio; 5 steps past the end check the hold",
+            )
+        )
+    return cases
+
+
+# -- composition (migration) -----------------------------------------------------
+
+
+def _warmup_cosine(opt: Any, *, w: int, d: int, sf: float, lo: float) -> Any:
+    warm = tls.LinearLR(opt, start_factor=sf, end_factor=1.0, total_iters=w)
+    decay = tls.CosineAnnealingLR(opt, T_max=d, eta_min=lo)
+    return tls.SequentialLR(opt, [warm, decay], milestones=[w])
+
+
+def migration_cases() -> list[Case]:
+    cases: list[Case] = []
+    for b, w, total in [(0.1, 10, 100), (1e-3, 1000, 10_000), (1.0, 0, 50), (0.5, 5, 6)]:
+        curve = _hf(
+            transformers.get_cosine_schedule_with_warmup,
+            b,
+            total,
+            num_warmup_steps=w,
+            num_training_steps=total,
+        )
+        steps = steps_upto(total, [w])
+        cases.append(
+            make_case(
+                f"get_cosine_schedule_with_warmup-lr{b}-W{w}-T{total}",
+                w >> lrsched.cosine(base_lr=b, min_lr=0.0, total_steps=total - w),
+                ref(
+                    "transformers",
+                    "transformers.get_cosine_schedule_with_warmup",
+                    lr=b,
+                    num_warmup_steps=w,
+                    num_training_steps=total,
+                ),
+                steps,
+                pick(curve, steps),
+                note=(
+                    "steps 0..T: transformers' cosine comes back up past T (periodic), lrsched "
+                    "holds; it computes cos(pi * (s/D)) where lrsched has cos(pi*s/D), and "
+                    "still matches to 1e-12 relative, also near 0 at the end"
+                ),
+            )
+        )
+    for b, w, total, lr_end, p in [
+        (0.1, 10, 100, 1e-4, 2.0),
+        (1.0, 100, 1000, 0.0, 1.0),
+        (1e-3, 0, 500, 1e-7, 0.5),
+    ]:
+        curve = _hf(
+            transformers.get_polynomial_decay_schedule_with_warmup,
+            b,
+            total + 5,
+            num_warmup_steps=w,
+            num_training_steps=total,
+            lr_end=lr_end,
+            power=p,
+        )
+        steps = steps_upto(total + 5, [w, total])
+        cases.append(
+            make_case(
+                f"get_polynomial_decay_schedule_with_warmup-lr{b}-W{w}-T{total}-end{lr_end}-power{p}",
+                w >> lrsched.polynomial(base_lr=b, min_lr=lr_end, total_steps=total - w, power=p),
+                ref(
+                    "transformers",
+                    "transformers.get_polynomial_decay_schedule_with_warmup",
+                    lr=b,
+                    num_warmup_steps=w,
+                    num_training_steps=total,
+                    lr_end=lr_end,
+                    power=p,
+                ),
+                steps,
+                pick(curve, steps),
+                note="transformers' lr_end is absolute: lrsched min_lr = lr_end",
+            )
+        )
+    for b, w, total in [(0.1, 10, 100), (1.0, 0, 50), (5e-4, 100, 1000)]:
+        curve = _hf(
+            transformers.get_linear_schedule_with_warmup,
+            b,
+            total + 5,
+            num_warmup_steps=w,
+            num_training_steps=total,
+        )
+        steps = steps_upto(total + 5, [w, total])
+        cases.append(
+            make_case(
+                f"get_linear_schedule_with_warmup-lr{b}-W{w}-T{total}",
+                w >> lrsched.linear(start_lr=b, end_lr=0.0, total_steps=total - w),
+                ref(
+                    "transformers",
+                    "transformers.get_linear_schedule_with_warmup",
+                    lr=b,
+                    num_warmup_steps=w,
+                    num_training_steps=total,
+                ),
+                steps,
+                pick(curve, steps),
+            )
+        )
+    for b, w in [(0.1, 10), (1.0, 1), (3e-4, 2000)]:
+        curve = _hf(
+            transformers.get_constant_schedule_with_warmup, b, UNBOUNDED_END, num_warmup_steps=w
+        )
+        steps = steps_upto(UNBOUNDED_END, [w])
+        cases.append(
+            make_case(
+                f"get_constant_schedule_with_warmup-lr{b}-W{w}",
+                w >> lrsched.constant(lr=b),
+                ref(
+                    "transformers",
+                    "transformers.get_constant_schedule_with_warmup",
+                    lr=b,
+                    num_warmup_steps=w,
+                ),
+                steps,
+                pick(curve, steps),
+            )
+        )
+    for b, w, d, alpha in [(1.0, 10, 90, 0.0), (0.1, 100, 900, 0.01), (0.5, 1, 5, 0.1)]:
+        fn = optax.join_schedules(
+            [
+                optax.linear_schedule(init_value=0.0, end_value=b, transition_steps=w),
+                optax.cosine_decay_schedule(init_value=b, decay_steps=d, alpha=alpha),
+            ],
+            [w],
+        )
+        steps = steps_upto(w + d + 5, [w, w + d])
+        cases.append(
+            make_case(
+                f"join_schedules-linear-cosine-lr{b}-W{w}-D{d}-alpha{alpha}",
+                lrsched.linear(start_lr=0.0, end_lr=b, total_steps=w)
+                + lrsched.cosine(base_lr=b, min_lr=alpha * b, total_steps=d),
+                ref(
+                    "optax",
+                    "optax.join_schedules([linear_schedule(0, lr, W), "
+                    "cosine_decay_schedule(lr, D, alpha)], [W])",
+                    lr=b,
+                    W=w,
+                    D=d,
+                    alpha=alpha,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+    for b, w, d, sf, lo in [
+        (0.1, 10, 90, 0.1, 0.0),
+        (1.0, 100, 900, 0.01, 1e-3),
+        (0.5, 5, 20, 0.5, 0.1),
+    ]:
+        curve = torch_curve(_warmup_cosine, b, w + d, w=w, d=d, sf=sf, lo=lo)
+        steps = steps_upto(w + d, [w])
+        cases.append(
+            make_case(
+                f"SequentialLR-LinearLR-CosineAnnealingLR-lr{b}-W{w}-D{d}-start{sf}-min{lo}",
+                lrsched.with_warmup(
+                    lrsched.cosine(base_lr=b, min_lr=lo, total_steps=d),
+                    warmup_steps=w,
+                    start_lr=sf * b,
+                ),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.SequentialLR([LinearLR(start_factor, 1.0, W), "
+                    "CosineAnnealingLR(D, eta_min)], milestones=[W])",
+                    lr=b,
+                    W=w,
+                    D=d,
+                    start_factor=sf,
+                    eta_min=lo,
+                ),
+                steps,
+                pick(curve, steps),
+                note="torch steps both phases in their chainable (recursive) forms",
+            )
+        )
+    return cases
+
+
+# -- reduce on plateau ----------------------------------------------------------
+
+
+def plateau_cases() -> list[Case]:
+    def noisy(seed: int, n: int, start: float, drift: float, noise: float) -> list[float]:
+        rng = random.Random(seed)
+        out, v = [], start
+        for _ in range(n):
+            v += drift
+            out.append(round(v + rng.uniform(-noise, noise), 6))
+        return out
+
+    configs: list[tuple[str, float, dict[str, Any], list[float]]] = [
+        (
+            "min-rel-patience2",
+            0.1,
+            {
+                "factor": 0.5,
+                "patience": 2,
+                "mode": "min",
+                "threshold": 1e-4,
+                "threshold_mode": "rel",
+                "cooldown": 0,
+                "min_lr": 0.0,
+            },
+            [
+                5.0,
+                4.0,
+                3.5,
+                3.5,
+                3.5,
+                3.5,
+                3.4999,
+                3.4,
+                3.4,
+                3.4,
+                3.4,
+                3.4,
+                3.4,
+                3.4,
+                2.0,
+                2.0,
+                2.0,
+                2.0,
+            ],
+        ),
+        (
+            "min-abs-patience0-cooldown2",
+            0.1,
+            {
+                "factor": 0.5,
+                "patience": 0,
+                "mode": "min",
+                "threshold": 0.01,
+                "threshold_mode": "abs",
+                "cooldown": 2,
+                "min_lr": 0.0,
+            },
+            [1.0, 0.995, 0.99, 0.97, 0.97, 0.97, 0.97, 0.95, 0.949, 0.9, 0.9, 0.9, 0.9, 0.9],
+        ),
+        (
+            "max-rel-patience2-cooldown1",
+            0.2,
+            {
+                "factor": 0.1,
+                "patience": 2,
+                "mode": "max",
+                "threshold": 0.01,
+                "threshold_mode": "rel",
+                "cooldown": 1,
+                "min_lr": 0.0,
+            },
+            noisy(1, 40, 0.5, 0.002, 0.01),
+        ),
+        (
+            "max-abs-patience0-minlr-floor",
+            0.1,
+            {
+                "factor": 0.3,
+                "patience": 0,
+                "mode": "max",
+                "threshold": 0.0,
+                "threshold_mode": "abs",
+                "cooldown": 0,
+                "min_lr": 0.02,
+            },
+            [0.1, 0.2, 0.2, 0.3, 0.1, 0.1, 0.1, 0.4, 0.4, 0.4],
+        ),
+        (
+            "min-rel-threshold0.1-patience1-cooldown3-floor",
+            1.0,
+            {
+                "factor": 0.1,
+                "patience": 1,
+                "mode": "min",
+                "threshold": 0.1,
+                "threshold_mode": "rel",
+                "cooldown": 3,
+                "min_lr": 1e-3,
+            },
+            noisy(2, 60, 10.0, -0.05, 0.2),
+        ),
+        (
+            "min-rel-eps-skips-tiny-reduction",
+            1e-8,
+            {
+                "factor": 0.5,
+                "patience": 0,
+                "mode": "min",
+                "threshold": 1e-4,
+                "threshold_mode": "rel",
+                "cooldown": 0,
+                "min_lr": 0.0,
+            },
+            [1.0, 1.0, 1.0, 1.0],
+        ),
+        (
+            "min-abs-noisy-patience2-cooldown1",
+            3e-4,
+            {
+                "factor": 0.5,
+                "patience": 2,
+                "mode": "min",
+                "threshold": 1e-3,
+                "threshold_mode": "abs",
+                "cooldown": 1,
+                "min_lr": 1e-6,
+            },
+            noisy(3, 120, 2.0, -0.001, 0.02),
+        ),
+    ]
+    cases: list[Case] = []
+    for name, base, cfg, metrics in configs:
+        param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([param], lr=base)
+        sched = tls.ReduceLROnPlateau(opt, **cfg)
+        lrs = []
+        for metric in metrics:
+            opt.step()
+            sched.step(metric)
+            lrs.append(float(opt.param_groups[0]["lr"]))
+        cases.append(
+            {
+                "id": f"ReduceLROnPlateau-{name}",
+                "base_lr": base,
+                "config": cfg,
+                "reference": ref(
+                    "torch", "torch.optim.lr_scheduler.ReduceLROnPlateau", lr=base, **cfg
+                ),
+                "metrics": metrics,
+                "lrs": lrs,
+                "note": "lrs[i] is the optimizer lr after scheduler.step(metrics[i])",
+            }
+        )
+    return cases
+
+
+# -- main --------------------------------------------------------------------------
+
+TOPICS: dict[str, tuple[Callable[[], list[Case]], tuple[str, ...]]] = {
+    "torch": (torch_cases, ("torch",)),
+    "optax": (optax_cases, ("jax", "optax")),
+    "keras": (keras_cases, ("keras", "keras_backend", "jax")),
+    "numpy": (numpy_cases, ("numpy",)),
+    "timm": (timm_cases, ("timm", "torch")),
+    "transformers": (transformers_cases, ("transformers", "torch")),
+    "migration": (migration_cases, ("transformers", "torch", "jax", "optax")),
+    "plateau": (plateau_cases, ("torch",)),
+}
+
+
+def _dumps(doc: dict[str, Any]) -> str:
+    """JSON with one case per line: small, and diffs show which cases changed."""
+    head = {k: v for k, v in doc.items() if k != "cases"}
+    lines = [json.dumps(c) for c in doc["cases"]]
+    return json.dumps(head)[:-1] + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    only = set(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    torch.set_default_dtype(torch.float64)
+    for topic, (build, libs) in TOPICS.items():
+        if only and topic not in only:
+            continue
+        cases = build()
+        ids = [c["id"] for c in cases]
+        assert len(ids) == len(set(ids)), f"duplicate ids in {topic}"
+        doc = {
+            "topic": topic,
+            "generated_by": "scripts/make_golden.py",
+            "versions": {"python": VERSIONS["python"], **{k: VERSIONS[k] for k in libs}},
+            "cases": cases,
+        }
+        path = OUT / f"{topic}.json"
+        path.write_text(_dumps(doc))
+        print(f"wrote {path.relative_to(ROOT)}: {len(cases)} cases")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
