@@ -481,14 +481,13 @@ def _to_multipliers(
     value: Mapping[str, float] | Iterable[tuple[str, float]],
 ) -> tuple[tuple[str, float], ...]:
     """A mapping (or a sequence of ``(name, multiplier)`` pairs) as a tuple of pairs."""
-    items: object = value
     if isinstance(value, Mapping):
         items = list(value.items())
     elif isinstance(value, (tuple, list)) and all(
         isinstance(p, (tuple, list)) and len(p) == 2 for p in value
     ):
         items = list(value)
-    if not isinstance(items, list):
+    else:
         return value  # type: ignore[return-value]  # rejected by the validator
     return tuple((name, to_float(k)) for name, k in items)
 
@@ -496,7 +495,8 @@ def _to_multipliers(
 def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
         raise TypeError(
-            f"'multipliers' must be a mapping of group name to multiplier, got {value!r}"
+            "'multipliers' must be a mapping of group name to multiplier "
+            f"(or a sequence of (name, multiplier) pairs), got {value!r}"
         )
     if not value:
         raise ValueError("'multipliers' must name at least one group, got an empty mapping")

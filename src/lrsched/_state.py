@@ -5,14 +5,26 @@ str, int, float, bool and None, with a ``"type"`` key naming the registered
 type; composites nest. Loading builds only registered types, through their
 validated constructors, and never imports, evaluates or calls anything the
 data names. Every problem raises ``ValueError`` naming it and where it is
-(``schedule.phases[1]``); nothing is half-built.
+(``schedule.phases[1].total_steps``); nothing is half-built.
+
+A stepper loading a state saved with another schedule raises
+`ScheduleMismatchError` listing the differences:
+
+    >>> from lrsched import ScheduleMismatchError, constant
+    >>> it = constant(lr=0.002).iter()
+    >>> try:
+    ...     it.load_state_dict(constant(lr=0.001).iter().state_dict())
+    ... except ScheduleMismatchError as error:
+    ...     print(error)
+    the saved state differs from this stepper (pass strict=False to load only the position):
+      schedule.lr: saved 0.001, current 0.002
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast, overload
 
 import attrs
 
@@ -27,6 +39,7 @@ __all__ = [
     "registered_types",
     "schedule_state",
     "state_diff",
+    "type_name",
 ]
 
 #: Deepest nesting of lists and dicts a state may have.
@@ -35,156 +48,309 @@ MAX_DEPTH = 100
 _REGISTRY: dict[str, type[_Node]] = {}
 _NAMES: dict[type[_Node], str] = {}
 
-T = TypeVar("T", bound=type[_Node])
+_C = TypeVar("_C", bound=type[_Node])
 
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
+def _show(value: object, limit: int = 80) -> str:
+    """A short repr, safe for any depth or size of data (never raises)."""
+    text = _render(value, 3)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _render(value: object, depth: int) -> str:
+    # Renders a schedule state as ``cosine(base_lr=0.1, ...)``; bounded in depth
+    # and breadth, so a hostile 10_000-deep or huge state costs nothing.
+    if isinstance(value, Mapping):
+        if depth <= 0:
+            return "{...}"
+        items = list(value.items())[:8]
+        more = ", ..." if len(value) > 8 else ""
+        name = value.get("type")
+        if type(name) is str and len(name) <= 40:
+            args = ", ".join(
+                f"{k if type(k) is str else _render(k, 1)}={_render(v, depth - 1)}"
+                for k, v in items
+                if k != "type"
+            )
+            return f"{name}({args}{more})"
+        pairs = (f"{_render(k, 1)}: {_render(v, depth - 1)}" for k, v in items)
+        return "{" + ", ".join(pairs) + more + "}"
+    if isinstance(value, (list, tuple)):
+        if depth <= 0:
+            return "[...]"
+        more = ", ..." if len(value) > 8 else ""
+        return "[" + ", ".join(_render(v, depth - 1) for v in value[:8]) + more + "]"
+    if value is None or type(value) in (bool, int, float, str):
+        try:
+            text = repr(value)
+        except ValueError:  # an int too long to print
+            return "<a huge int>"
+        return text if len(text) <= 60 else text[:57] + "..."
+    return f"<{type(value).__name__}>"
+
+
+# -- the registry -------------------------------------------------------------------
+
+
+def _init_fields(cls: type) -> dict[str, attrs.Attribute[Any]]:
+    """The constructor arguments of an attrs class: keyword name -> field."""
+    fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
+    return {(f.alias or f.name): f for f in fields if f.init}
+
+
 @overload
-def register(cls: T, /) -> T: ...
+def register(cls: _C, /) -> _C: ...
 @overload
-def register(*, name: str | None = None) -> Callable[[T], T]: ...
-def register(cls: T | None = None, /, *, name: str | None = None) -> T | Callable[[T], T]:
+def register(*, name: str | None = None) -> Callable[[_C], _C]: ...
+def register(cls: _C | None = None, /, *, name: str | None = None) -> _C | Callable[[_C], _C]:
     """Register a `BaseSchedule` subclass so its schedules serialize and load.
 
-    The type name defaults to the snake_case class name. Registering a second
-    class under a taken name raises ``ValueError``.
+    Use it as a class decorator, ``@register`` or ``@register(name="...")``.
+    The type name (the ``"type"`` of its states) defaults to the snake_case
+    class name. Registering another class under a taken name raises
+    ``ValueError``; defining the same class again (same module and qualified
+    name, as when a notebook cell is re-run) replaces it. A class registered
+    under several names (say an old one, to load old checkpoints) saves under
+    the first.
+
+    Args:
+        cls: The class (when used as ``@register``).
+        name: The type name (when used as ``@register(name=...)``).
 
     Examples:
         >>> import attrs, lrsched
         >>> @lrsched.register
         ... @attrs.frozen
-        ... class Halving(lrsched.BaseSchedule):
+        ... class StepHalving(lrsched.BaseSchedule):
         ...     base_lr: float
         ...     def __call__(self, step, /):
         ...         return self.base_lr / 2 ** (step // 10)
-        >>> Halving(base_lr=1.0).state_dict()
-        {'type': 'halving', 'base_lr': 1.0}
-        >>> lrsched.from_state_dict({'type': 'halving', 'base_lr': 1.0})
-        Halving(base_lr=1.0)
+        >>> StepHalving(base_lr=1.0).state_dict()
+        {'type': 'step_halving', 'base_lr': 1.0}
+        >>> lrsched.from_state_dict({'type': 'step_halving', 'base_lr': 1.0})
+        StepHalving(base_lr=1.0)
     """
+    if name is not None and (type(name) is not str or not name):
+        raise TypeError(f"a schedule type name must be a non-empty str, got {name!r}")
 
-    def decorate(c: T) -> T:
-        if not (isinstance(c, type) and issubclass(c, _Node) and attrs.has(c)):
-            raise TypeError(f"register takes an attrs subclass of BaseSchedule, got {c!r}")
-        key = _snake(c.__name__) if name is None else name
-        if not isinstance(key, str) or not key:
-            raise TypeError(f"a schedule type name must be a non-empty str, got {key!r}")
-        if key in _REGISTRY and _REGISTRY[key] is not c:
-            raise ValueError(
-                f"schedule type name {key!r} is taken by {_REGISTRY[key].__qualname__}; "
-                "pass register(name=...)"
+    def decorate(c: _C) -> _C:
+        candidate: object = c
+        if not (isinstance(candidate, type) and issubclass(candidate, _Node)):
+            hint = f"; did you mean register(name={c!r})?" if isinstance(c, str) else ""
+            raise TypeError(f"register takes a subclass of BaseSchedule, got {c!r}{hint}")
+        if not _is_attrs(candidate):
+            raise TypeError(
+                f"register takes an attrs class (decorate {candidate.__qualname__} with "
+                "@attrs.frozen first), so that its constructor arguments are known"
             )
-        _REGISTRY[key] = c
-        _NAMES[c] = key
+        key = _snake(candidate.__name__) if name is None else name
+        old = _REGISTRY.get(key)
+        if old is not None and old is not candidate:
+            if (old.__module__, old.__qualname__) != (candidate.__module__, candidate.__qualname__):
+                raise ValueError(
+                    f"schedule type name {key!r} is taken by {old.__module__}.{old.__qualname__}; "
+                    "pass another with @register(name=...)"
+                )
+            if _NAMES.get(old) == key:  # the same class defined again: replace it
+                del _NAMES[old]
+        _REGISTRY[key] = candidate
+        _NAMES.setdefault(candidate, key)
         return c
 
     return decorate if cls is None else decorate(cls)
 
 
+def _is_attrs(cls: type) -> bool:
+    return attrs.has(cls)
+
+
 def registered_types() -> dict[str, type[_Node]]:
-    """A copy of the registry: type name -> class."""
+    """A copy of the registry: type name -> class.
+
+    Examples:
+        >>> import lrsched
+        >>> lrsched.registered_types()["cosine"] is lrsched.Cosine
+        True
+    """
     return dict(_REGISTRY)
 
 
 def type_name(schedule: object) -> str | None:
-    """The registered type name of *schedule*, or ``None``."""
-    return _NAMES.get(type(schedule))  # type: ignore[arg-type]
+    """The registered type name of *schedule*'s class (not of a subclass), or ``None``."""
+    return _NAMES.get(cast("type[_Node]", type(schedule)))
 
 
 # -- saving ------------------------------------------------------------------
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, _Node):
-        return schedule_state(value)
-    if isinstance(value, tuple):
-        return [_encode(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
+class _Unserializable(TypeError):
+    """A schedule holds a plain callable, which has no state."""
+
+
+def _encode(value: object, path: str) -> Any:
+    cls = type(value)
+    if value is None or cls is bool or cls is int or cls is float or cls is str:
         return value
+    if isinstance(value, _Node):
+        return _state(value, path)
+    # Subclasses (numpy.float64, IntEnum, ...) become the plain type itself.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (tuple, list)):
+        return [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if callable(value):
-        raise TypeError(
-            f"cannot serialize the plain callable {value!r}; write it as a "
-            "BaseSchedule subclass decorated with @lrsched.register"
+        raise _Unserializable(
+            f"cannot serialize the plain callable {_describe(value)} at {path}; write it as "
+            "a BaseSchedule subclass decorated with @lrsched.register"
         )
-    raise TypeError(f"cannot serialize {value!r} ({type(value).__name__})")
+    raise TypeError(f"cannot serialize {_describe(value)} ({cls.__name__}) at {path}")
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _state(schedule: _Node, path: str) -> dict[str, Any]:
+    name = type_name(schedule)
+    if name is None:
+        raise TypeError(
+            f"{type(schedule).__qualname__} at {path} is not registered; decorate it with "
+            "@lrsched.register to make it serializable"
+        )
+    state: dict[str, Any] = {"type": name}
+    for key, field in _init_fields(type(schedule)).items():
+        state[key] = _encode(getattr(schedule, field.name), f"{path}.{key}")
+    return state
 
 
 def schedule_state(schedule: object) -> dict[str, Any]:
-    """The state of *schedule*: ``{"type": name, **constructor arguments}``."""
-    name = type_name(schedule)
-    if name is None:
-        if isinstance(schedule, _Node):
-            raise TypeError(
-                f"{type(schedule).__qualname__} is not registered; decorate it with "
-                "@lrsched.register to make it serializable"
-            )
-        return _encode(schedule)  # type: ignore[no-any-return]  # raises for callables
-    state: dict[str, Any] = {"type": name}
-    for field in attrs.fields(type(schedule)):  # type: ignore[misc]
-        if field.init:
-            state[field.name] = _encode(getattr(schedule, field.name))
-    return state
+    """The state of *schedule*: ``{"type": name, **constructor arguments}`` as plain data.
+
+    Raises ``TypeError`` for an unregistered class or a schedule that holds a
+    plain callable (a lambda or function has no state).
+    """
+    if not isinstance(schedule, _Node):
+        raise _Unserializable(
+            f"cannot serialize {_describe(schedule)}: only registered schedules have a state"
+        )
+    return _state(schedule, "schedule")
 
 
 # -- loading -------------------------------------------------------------------
 
 
-def _decode(value: Any, path: str, depth: int) -> Any:
+def _at(path: str, key: object) -> str:
+    return f"{path}.{key}" if type(key) is str else f"{path}[{_show(key, 40)}]"
+
+
+def _decode(value: object, path: str, depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise ValueError(f"{path}: nesting deeper than {MAX_DEPTH} levels")
-    if isinstance(value, dict):
-        return _build(value, path, depth + 1)
-    if isinstance(value, list):
-        return tuple(_decode(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
-    if value is None or isinstance(value, (bool, int, float, str)):
+        where = path if len(path) <= 120 else f"{path[:50]} ... {path[-50:]}"
+        raise ValueError(f"{where}: the state is nested deeper than {MAX_DEPTH} levels")
+    cls = type(value)
+    if value is None or cls is bool or cls is int or cls is float or cls is str:
         return value
-    raise ValueError(f"{path}: {type(value).__name__} is not plain data, got {value!r}")
+    if isinstance(value, Mapping):
+        return _build(value, path, depth + 1)
+    if isinstance(value, (list, tuple)):
+        return tuple(_decode(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    raise ValueError(
+        f"{path}: expected plain data (dict, list, str, int, float, bool or None), "
+        f"got {cls.__name__}"
+    )
 
 
-def _build(state: Any, path: str, depth: int) -> Any:
-    if not isinstance(state, dict):
-        raise ValueError(f"{path} must be a dict with a 'type' key, got {type(state).__name__}")
+def _build(state: object, path: str, depth: int) -> Any:
+    if not isinstance(state, Mapping):
+        raise ValueError(
+            f"{path}: expected a schedule state (a dict with a 'type' key), "
+            f"got {type(state).__name__} {_show(state, 40)}"
+        )
     if "type" not in state:
-        raise ValueError(f"{path} has no 'type' key")
+        hint = ""
+        if "step" in state and "version" in state:
+            hint = "; this is a stepper's state: load it with Stepper.from_state_dict"
+        raise ValueError(f"{path}: missing the 'type' key naming the schedule type{hint}")
     name = state["type"]
-    if not isinstance(name, str):
-        raise ValueError(f"{path}.type must be a str, got {name!r}")
+    if type(name) is not str:
+        raise ValueError(f"{path}.type: must be a str naming a schedule type, got {_show(name)}")
     cls = _REGISTRY.get(name)
     if cls is None:
-        raise ValueError(
-            f"unknown schedule type {name!r} at {path}" + did_you_mean(name, _REGISTRY)
-        )
-    fields = {f.name: f for f in attrs.fields(cls) if f.init}
-    extra = sorted(set(state) - set(fields) - {"type"})
+        suggestion = did_you_mean(name, _REGISTRY) if len(name) <= 100 else ""
+        raise ValueError(f"unknown schedule type {_show(name)} at {path}{suggestion}")
+    fields = _init_fields(cls)
+    expected = ", ".join(fields)
+    extra = [k for k in state if k != "type" and k not in fields]
     if extra:
-        raise ValueError(f"{path} ({name}) has unexpected key(s): {', '.join(extra)}")
-    missing = [k for k, f in fields.items() if f.default is attrs.NOTHING and k not in state]
+        where = _at(path, extra[0]) if len(extra) == 1 else path
+        keys = ", ".join(_show(k, 40) for k in extra[:5])
+        suggestion = did_you_mean(extra[0], fields) if type(extra[0]) is str else ""
+        raise ValueError(
+            f"{where}: unexpected key(s) {keys} for {name!r} (its keys: {expected}){suggestion}"
+        )
+    missing = [k for k, f in fields.items() if k not in state and f.default is attrs.NOTHING]
     if missing:
-        raise ValueError(f"{path} ({name}) is missing key(s): {', '.join(missing)}")
-    kwargs = {k: _decode(v, f"{path}.{k}", depth) for k, v in state.items() if k != "type"}
-    positional = [k for k, f in fields.items() if not f.kw_only]
+        where = _at(path, missing[0]) if len(missing) == 1 else path
+        raise ValueError(
+            f"{where}: missing key(s) {', '.join(missing)} for {name!r} (its keys: {expected})"
+        )
+    kwargs = {k: _decode(state[k], _at(path, k), depth) for k in fields if k in state}
     try:
-        # The wrapped schedule of a composite is positional; the rest keywords.
-        args = [kwargs.pop(k) for k in positional if k in kwargs]
-        return cls(*args, **kwargs)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{path} ({name}): {error}") from None
+        return cls(**kwargs)
+    except (TypeError, ValueError, ArithmeticError) as error:
+        message = str(error)
+        raise ValueError(f"{_locate(path, message, fields)}: {message} (in {name!r})") from None
 
 
-def from_state_dict(state: dict[str, Any]) -> Any:
+def _locate(path: str, message: str, fields: Mapping[str, object]) -> str:
+    """The path of the field a constructor's error message is about, if it names one."""
+    named = re.match(r"'(\w+)'|(\w+)\[(\d+)\]|phase (\d+)\b", message)
+    if named is None:
+        return path
+    if named[1] in fields:
+        return _at(path, named[1])
+    if named[2] in fields:
+        return f"{_at(path, named[2])}[{named[3]}]"
+    if named[4] is not None and "phases" in fields:
+        return f"{path}.phases[{named[4]}]"
+    return path
+
+
+def from_state_dict(state: Mapping[str, Any]) -> Any:
     """Rebuild a schedule from its `state_dict`; the result is equal to the original.
 
-    Raises ``ValueError`` naming the problem and its path for anything that
-    is not a valid state of a registered type.
+    Only registered types are built, through their validated constructors;
+    nothing the data names is imported or called. Anything that is not a
+    valid state raises ``ValueError`` naming the problem and its path, e.g.
+    ``schedule.phases[1].total_steps: 'total_steps' must be >= 1, got 0``.
+
+    Args:
+        state: A schedule state, e.g. from ``json.load`` or
+            ``torch.load(..., weights_only=True)``.
 
     Examples:
         >>> import json, lrsched
         >>> s = 100 >> lrsched.cosine(base_lr=1e-3, min_lr=1e-5, total_steps=900)
         >>> lrsched.from_state_dict(json.loads(json.dumps(s.state_dict()))) == s
         True
+        >>> lrsched.from_state_dict({"type": "cosin", "base_lr": 1.0})
+        Traceback (most recent call last):
+        ValueError: unknown schedule type 'cosin' at schedule; did you mean 'cosine'?
     """
     return _build(state, "schedule", 0)
 
@@ -192,42 +358,84 @@ def from_state_dict(state: dict[str, Any]) -> Any:
 # -- comparing -----------------------------------------------------------------
 
 
-class ScheduleMismatchError(ValueError):
-    """A checkpoint's schedule differs from the one it is loaded into.
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
 
-    ``differences`` lists ``(path, saved, current)`` triples.
+
+#: Stands for a key one of two compared states does not have.
+MISSING: Any = _Missing()
+
+
+def _same(a: object, b: object) -> bool:
+    if type(a) is not type(b):
+        return False
+    if type(a) is float:
+        return a == b or (a != a and b != b)  # NaN equals NaN here
+    return a == b
+
+
+def state_diff(saved: Any, current: Any, path: str = "schedule") -> list[tuple[str, Any, Any]]:
+    """Where two schedule states differ, as ``(path, saved, current)`` triples.
+
+    The walk descends into parts of the same type; a part whose type changed
+    (``cosine`` replaced by ``linear``) or a list whose length changed is one
+    difference, reported whole. A key only one side has pairs with `MISSING`.
+
+    Examples:
+        >>> from lrsched import cosine, linear
+        >>> a = cosine(base_lr=1.0, min_lr=0.0, total_steps=10)
+        >>> state_diff(a.state_dict(), (a + a).state_dict())[0][0]
+        'schedule'
+        >>> b = cosine(base_lr=2.0, min_lr=0.0, total_steps=10)
+        >>> state_diff((a + a).state_dict(), (a + b).state_dict())
+        [('schedule.phases[1].base_lr', 1.0, 2.0)]
     """
-
-    def __init__(self, differences: list[tuple[str, Any, Any]]) -> None:
-        self.differences = differences
-        lines = "; ".join(f"{p}: saved {s!r}, current {c!r}" for p, s, c in differences)
-        super().__init__(
-            f"the saved schedule differs from this one ({lines}); "
-            "pass strict=False to keep this schedule and restore only the position"
-        )
-
-
-_ABSENT = "<absent>"
-
-
-def state_diff(saved: Any, current: Any, path: str = "") -> list[tuple[str, Any, Any]]:
-    """The leaves where two states differ, as ``(path, saved, current)``."""
-    if isinstance(saved, dict) and isinstance(current, dict):
-        if saved.get("type") != current.get("type"):
-            return [(path + "type" if not path else path + ".type", saved.get("type"), current.get("type"))]
-        out = []
+    if isinstance(saved, Mapping) and isinstance(current, Mapping):
+        if not _same(saved.get("type"), current.get("type")):
+            return [(path, saved, current)]
+        out: list[tuple[str, Any, Any]] = []
         for key in [*current, *(k for k in saved if k not in current)]:
-            sub = f"{path}.{key}" if path else str(key)
-            out += state_diff(saved.get(key, _ABSENT), current.get(key, _ABSENT), sub)
+            if key != "type":
+                out += state_diff(
+                    saved.get(key, MISSING), current.get(key, MISSING), _at(path, key)
+                )
         return out
     if isinstance(saved, list) and isinstance(current, list) and len(saved) == len(current):
         out = []
-        for i, (a, b) in enumerate(zip(saved, current)):
+        for i, (a, b) in enumerate(zip(saved, current, strict=True)):
             out += state_diff(a, b, f"{path}[{i}]")
         return out
-    if saved == current and type(saved) is type(current):
-        return []
-    return [(path, saved, current)]
+    return [] if _same(saved, current) else [(path, saved, current)]
+
+
+class ScheduleMismatchError(ValueError):
+    """A checkpoint's schedule (or stepper configuration) differs from the one it is loaded into.
+
+    Attributes:
+        differences: ``(path, saved, current)`` triples, e.g.
+            ``("schedule.base_lr", 0.001, 0.002)``; the message shows each as
+            ``schedule.base_lr: saved 0.001, current 0.002``.
+
+    (Its example is in this module's docstring: doctest skips classes whose
+    ``__module__`` is set to their public home.)
+    """
+
+    __module__ = "lrsched"  # its public home, shown in tracebacks
+
+    def __init__(self, differences: list[tuple[str, Any, Any]]) -> None:
+        self.differences = list(differences)
+        lines = "".join(
+            f"\n  {path}: saved {_show(saved)}, current {_show(current)}"
+            for path, saved, current in self.differences
+        )
+        super().__init__(
+            "the saved state differs from this stepper "
+            "(pass strict=False to load only the position):" + lines
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.differences,))
 
 
 def _register_builtins() -> None:
@@ -262,4 +470,3 @@ def _register_builtins() -> None:
 
 
 _register_builtins()
-

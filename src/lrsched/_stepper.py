@@ -1,64 +1,113 @@
 """Steppers: iterate a schedule in a training loop and checkpoint the position.
 
-``for lr in schedule.iter(): ...`` yields ``schedule(0), schedule(1), ...``.
-``stepper.step`` is the step whose value the next ``next()`` returns, that
-is, the number of optimizer updates completed. A stepper's `state_dict`
-holds a format version, the step and the schedule's state, so a run resumed
-from it yields exactly what the uninterrupted run would have.
+``for lr in schedule.iter(): ...`` yields ``schedule(0), schedule(1), ...``:
+the value yielded k-th (counting from 0) is ``schedule(k)``, the learning rate
+of optimizer update number k. ``stepper.step`` is the step whose value the
+next ``next()`` returns, that is, the number of updates completed.
+
+A stepper's `state_dict` is plain data (a format version, the step, the stop
+if set, and the schedule's state), so it checkpoints as JSON or with torch::
+
+    json.dump(stepper.state_dict(), file)                     # JSON
+    torch.save({"model": model.state_dict(), "lr": stepper.state_dict()}, path)
+    checkpoint = torch.load(path, weights_only=True)          # torch
+    stepper.load_state_dict(checkpoint["lr"])                 # same schedule, resumed
+    stepper = lrsched.Stepper.from_state_dict(checkpoint["lr"])   # or rebuilt from the state
+
+A resumed stepper yields exactly what the uninterrupted run would have.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from typing import Any
+import operator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
-from ._base import _Node, kernel_of
+from ._base import kernel_of
 from ._math import SCALAR
-from ._state import ScheduleMismatchError, from_state_dict, schedule_state, state_diff
+from ._state import (
+    ScheduleMismatchError,
+    _build,
+    _show,
+    _Unserializable,
+    schedule_state,
+    state_diff,
+)
 from ._validate import did_you_mean
 
 __all__ = ["FORMAT_VERSION", "ReduceOnPlateau", "Stepper", "reduce_on_plateau"]
 
-#: Version of the stepper state format this library writes and reads.
+#: Version of the stepper state format this library writes (and the newest it reads).
 FORMAT_VERSION = 1
 
 _NO_END = 2**63  # an int sentinel keeps the per-step comparison int-to-int
+_POSITION_KEYS = ("version", "step", "stop", "schedule")
 
 
-def _count(name: str, value: object, minimum: int = 0) -> int:
-    if type(value) is not int:
+def _count(name: str, value: object) -> int:
+    """A step number given by the caller: an int (or integer-like) >= 0."""
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
         raise TypeError(f"{name!r} must be an int, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name!r} must be >= {minimum}, got {value!r}")
-    return value
+    number = operator.index(value)  # type: ignore[arg-type]
+    if number < 0:
+        raise ValueError(f"{name!r} must be >= 0, got {number!r}")
+    return number
 
 
-def _state_of(schedule: Any) -> dict[str, Any] | None:
-    # A plain callable cannot be saved: its position still can (schedule None).
-    if isinstance(schedule, _Node):
+def _state_of(schedule: object) -> dict[str, Any] | None:
+    # A schedule that is or holds a plain callable has no state: only the
+    # position is saved (schedule None). An unregistered class still raises.
+    try:
         return schedule_state(schedule)
-    return None
+    except _Unserializable:
+        return None
+
+
+class _Position(NamedTuple):
+    """The validated common part of a stepper state."""
+
+    step: int
+    stop: int | None
+    schedule: Any  # the rebuilt schedule, or None
+    schedule_state: dict[str, Any] | None  # its normalized state, or None
 
 
 class Stepper(Iterator[Any]):
     """An iterator over a schedule's values that knows its step; see `BaseSchedule.iter`.
+
+    It yields ``schedule(start), schedule(start + 1), ...``: the value of
+    step k is the learning rate of optimizer update number k (counting from
+    0), so take one value before each update. It stops at *stop*, else after
+    ``schedule.total_steps`` values for a bounded schedule, else never. A group
+    schedule yields dicts.
+
+    Args:
+        schedule: The schedule (any ``step -> lr`` callable).
+        start: The first step.
+        stop: The step to stop at (its value is not yielded), or ``None``.
 
     Attributes:
         schedule: The schedule it steps through.
         step: The step whose value the next ``next()`` returns (updates completed).
         stop: The explicit stop step, or ``None``.
 
+    Checkpoint it with `state_dict` (plain data: ``json.dump`` it, or
+    ``torch.save`` it and read it back with ``torch.load(path,
+    weights_only=True)``) and resume with `load_state_dict` or
+    `Stepper.from_state_dict`.
+
     Examples:
+        >>> import json
         >>> from lrsched import linear
         >>> it = linear(start_lr=1.0, end_lr=0.0, total_steps=4).iter()
         >>> next(it), next(it), it.step, len(it)
         (1.0, 0.75, 2, 2)
-        >>> state = it.state_dict()
+        >>> saved = json.dumps(it.state_dict())
         >>> resumed = linear(start_lr=1.0, end_lr=0.0, total_steps=4).iter()
-        >>> resumed.load_state_dict(state)
-        >>> list(resumed)
-        [0.5, 0.25]
+        >>> resumed.load_state_dict(json.loads(saved))
+        >>> resumed.step, list(resumed)
+        (2, [0.5, 0.25])
     """
 
     __slots__ = ("_end", "_fn", "schedule", "step", "stop")
@@ -67,20 +116,22 @@ class Stepper(Iterator[Any]):
     step: int
     stop: int | None
 
-    def __init__(self, schedule: Callable[[int], Any], *, start: int = 0, stop: int | None = None):
-        if not callable(schedule):
-            raise TypeError(f"'schedule' must be a schedule, got {schedule!r}")
+    def __init__(
+        self, schedule: Callable[[int], Any], *, start: int = 0, stop: int | None = None
+    ) -> None:
+        if not callable(schedule) or isinstance(schedule, type):
+            raise TypeError(f"'schedule' must be a schedule (step -> lr), got {schedule!r}")
         self.schedule = schedule
         self._fn = kernel_of(schedule, SCALAR)
         self.step = _count("start", start)
         self.stop = None if stop is None else _count("stop", stop)
-        self._end = self._end_of(stop)
+        self._end = self._end_of(self.stop)
 
     def _end_of(self, stop: int | None) -> int:
         if stop is not None:
             return stop
         total = getattr(self.schedule, "total_steps", None)
-        return _NO_END if total is None else total
+        return _NO_END if total is None else int(total)
 
     def __iter__(self) -> Stepper:
         return self
@@ -89,11 +140,13 @@ class Stepper(Iterator[Any]):
         t = self.step
         if t >= self._end:
             raise StopIteration
+        value = self._fn(t)  # before advancing: a failing schedule does not skip a step
         self.step = t + 1
-        return self._fn(t)
+        return value
 
     def __len__(self) -> int:
-        if self._end == _NO_END:
+        """The number of values left; ``TypeError`` for an unbounded stepper."""
+        if self.stop is None and self._end == _NO_END:
             raise TypeError("an unbounded stepper has no length; pass stop= to iter()")
         return max(0, self._end - self.step)
 
@@ -103,132 +156,231 @@ class Stepper(Iterator[Any]):
 
     @property
     def lr(self) -> Any:
-        """The value the next ``next()`` returns, without advancing."""
+        """The value of the current `step` (what the next ``next()`` returns), without advancing."""
         return self._fn(self.step)
+
+    # -- pickling: the compiled kernel is rebuilt, never pickled ---------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        names = {n for c in type(self).__mro__ for n in getattr(c, "__slots__", ())}
+        return {n: getattr(self, n) for n in sorted(names - {"_fn"})}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._fn = kernel_of(self.schedule, SCALAR)
 
     # -- checkpoints ---------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
-        """Format version, step, stop (if set) and the schedule's state, as plain data."""
+        """The position as plain data: format version, step, stop (if set), schedule state.
+
+        The schedule state is ``None`` when the schedule is or holds a plain
+        function (only the position is saved then).
+
+        Examples:
+            >>> from lrsched import constant
+            >>> it = constant(lr=0.1).iter(stop=10)
+            >>> _ = next(it)
+            >>> it.state_dict()
+            {'version': 1, 'step': 1, 'stop': 10, 'schedule': {'type': 'constant', 'lr': 0.1}}
+        """
         state: dict[str, Any] = {"version": FORMAT_VERSION, "step": self.step}
         if self.stop is not None:
             state["stop"] = self.stop
         state["schedule"] = _state_of(self.schedule)
         return state
 
-    def load_state_dict(self, state: dict[str, Any], *, strict: bool = True) -> None:
+    def load_state_dict(self, state: Mapping[str, Any], *, strict: bool = True) -> None:
         """Restore the position saved by `state_dict`.
 
-        With *strict*, a saved schedule that differs from this stepper's raises
-        `ScheduleMismatchError` listing the differences; ``strict=False`` keeps
-        this stepper's schedule and restores only the position. A failed load
+        The next value is then exactly the one the uninterrupted run would
+        have yielded. With *strict*, a saved configuration (schedule, stop)
+        that differs from this stepper's raises `ScheduleMismatchError`
+        listing each difference as ``path: saved X, current Y``;
+        ``strict=False`` keeps this stepper's configuration and restores only
+        the position. Invalid data raises ``ValueError``. A failed load
         leaves the stepper exactly as it was.
+
+        Args:
+            state: A stepper state, e.g. from ``json.load`` or
+                ``torch.load(..., weights_only=True)``.
+            strict: Require the saved configuration to equal this one.
         """
-        values = self._parse(state, strict=strict)
-        for key, value in values.items():
-            setattr(self, key, value)
-        self._end = self._end_of(self.stop)
+        updates = self._parse(state, strict=strict)  # validates all; changes nothing
+        for name, value in updates.items():
+            setattr(self, name, value)
 
-    def _parse(self, state: Any, *, strict: bool) -> dict[str, Any]:
+    def _parse(self, state: object, *, strict: bool) -> dict[str, Any]:
         """Validate *state* completely; return the attributes to assign."""
-        fields = _parse_common(state, self._extra_keys())
-        if strict and fields["schedule"] is not None:
-            current = _state_of(self.schedule)
-            if current is not None:
-                diff = state_diff(fields["schedule"], current)
-                if diff:
-                    raise ScheduleMismatchError(diff)
-        return {"step": fields["step"], "stop": fields["stop"]}
+        position = _parse_position(state, self._extra_keys())
+        assert isinstance(state, Mapping)  # checked by _parse_position
+        updates, config_differences = self._parse_extra(state)
+        if strict:
+            differences = self._differences(position) + config_differences
+            if differences:
+                raise ScheduleMismatchError(differences)
+        return {"step": position.step, **updates}
 
-    def _extra_keys(self) -> frozenset[str]:
-        return frozenset()
+    def _parse_extra(
+        self, state: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+        """Subclasses: validate their own keys; return updates and setting differences."""
+        return {}, []
+
+    def _differences(self, position: _Position) -> list[tuple[str, Any, Any]]:
+        out: list[tuple[str, Any, Any]] = []
+        current = _state_of(self.schedule)
+        if position.schedule_state is not None and current is not None:
+            out += state_diff(position.schedule_state, current)
+        if position.stop != self.stop:
+            out.append(("stop", position.stop, self.stop))
+        return out
+
+    def _extra_keys(self) -> tuple[str, ...]:
+        return ()
 
     @classmethod
-    def from_state_dict(cls, state: dict[str, Any]) -> Stepper:
-        """Rebuild schedule and position from a `state_dict` alone."""
-        fields = _parse_common(state, frozenset())
-        if fields["schedule"] is None:
-            raise ValueError("this state has no schedule (it was a plain callable)")
-        stepper = cls(from_state_dict(fields["schedule"]), stop=fields["stop"])
-        stepper.step = fields["step"]
-        return stepper
+    def from_state_dict(cls, state: Mapping[str, Any]) -> Stepper:
+        """Rebuild schedule and position from a `state_dict` alone.
+
+        Examples:
+            >>> from lrsched import Stepper, linear
+            >>> it = linear(start_lr=1.0, end_lr=0.0, total_steps=4).iter()
+            >>> _ = next(it)
+            >>> list(Stepper.from_state_dict(it.state_dict()))
+            [0.75, 0.5, 0.25]
+        """
+        position = _parse_position(state, ())
+        return cls(_schedule_of(position), start=position.step, stop=position.stop)
 
 
-def _parse_common(state: Any, extra: frozenset[str]) -> dict[str, Any]:
-    if not isinstance(state, dict):
-        raise ValueError(f"a stepper state must be a dict, got {type(state).__name__}")
-    known = {"version", "step", "stop", "schedule"} | extra
-    unknown = sorted(k for k in state if k not in known)
-    if unknown:
+def _schedule_of(position: _Position) -> Any:
+    if position.schedule is None:
         raise ValueError(
-            f"stepper state has unexpected key(s): {', '.join(map(str, unknown))}"
-            + did_you_mean(str(unknown[0]), known)
+            "this state has no schedule (the stepper's schedule was a plain function); "
+            "build the stepper from the schedule and call load_state_dict"
         )
+    return position.schedule
+
+
+def _parse_position(state: object, extra: tuple[str, ...]) -> _Position:
+    if not isinstance(state, Mapping):
+        raise ValueError(
+            f"a stepper state must be a dict, got {type(state).__name__} {_show(state, 40)}"
+        )
+    known = (*_POSITION_KEYS, *extra)
+    unknown = [k for k in state if k not in known]
+    if unknown:
+        hint = did_you_mean(unknown[0], known) if type(unknown[0]) is str else ""
+        if not extra and "factor" in unknown:
+            hint = "; this is a reduce-on-plateau state: use ReduceOnPlateau.from_state_dict"
+        keys = ", ".join(_show(k, 40) for k in unknown[:5])
+        raise ValueError(f"stepper state has unexpected key(s) {keys}{hint}")
     for key in ("version", "step", "schedule"):
         if key not in state:
             raise ValueError(f"stepper state is missing the key {key!r}")
     version = state["version"]
     if type(version) is not int or version < 1:
-        raise ValueError(f"stepper state 'version' must be an int >= 1, got {version!r}")
+        raise ValueError(f"stepper state 'version' must be an int >= 1, got {_show(version)}")
     if version > FORMAT_VERSION:
         raise ValueError(
             f"stepper state has format version {version}, newer than this lrsched "
-            f"understands ({FORMAT_VERSION}); upgrade lrsched"
+            f"understands (up to {FORMAT_VERSION}); upgrade lrsched to load it"
         )
     step, stop = state["step"], state.get("stop")
     if type(step) is not int or step < 0:
-        raise ValueError(f"stepper state 'step' must be an int >= 0, got {step!r}")
+        raise ValueError(f"stepper state 'step' must be an int >= 0, got {_show(step)}")
     if stop is not None and (type(stop) is not int or stop < 0):
-        raise ValueError(f"stepper state 'stop' must be an int >= 0 or absent, got {stop!r}")
-    schedule = state["schedule"]
-    if schedule is not None:
-        from_state_dict(schedule)  # validates: raises ValueError naming the problem
-    return {"step": step, "stop": stop, "schedule": schedule}
+        raise ValueError(f"stepper state 'stop' must be an int >= 0 or absent, got {_show(stop)}")
+    if state["schedule"] is None:
+        return _Position(step, stop, None, None)
+    schedule = _build(state["schedule"], "schedule", 0)  # ValueError naming the problem
+    return _Position(step, stop, schedule, schedule_state(schedule))
 
 
 # -- reduce on plateau ---------------------------------------------------------------
 
 
+def _real(name: str, value: object, *, lo: float, below: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name!r} must be a number, got {value!r}")
+    v = float(value)
+    if below is not None:
+        if not lo < v < below:
+            raise ValueError(f"{name!r} must be in ({lo}, {below}), got {value!r}")
+    elif not (math.isfinite(v) and v >= lo):
+        raise ValueError(f"{name!r} must be a finite number >= {lo}, got {value!r}")
+    return v
+
+
+def _choice(name: str, value: object, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(map(repr, choices))
+        raise ValueError(f"{name!r} must be one of {options}, got {_show(value)}")
+    return value
+
+
+_CONFIG = ("factor", "patience", "mode", "threshold", "threshold_mode", "cooldown", "min_lr", "eps")
+_COUNTERS = ("scale", "best", "num_bad", "cooldown_counter")
+
+
+def _config(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The reduce-on-plateau settings, validated (``TypeError``/``ValueError``)."""
+    return {
+        "factor": _real("factor", values["factor"], lo=0.0, below=1.0),
+        "patience": _count("patience", values["patience"]),
+        "mode": _choice("mode", values["mode"], ("min", "max")),
+        "threshold": _real("threshold", values["threshold"], lo=0.0),
+        "threshold_mode": _choice("threshold_mode", values["threshold_mode"], ("rel", "abs")),
+        "cooldown": _count("cooldown", values["cooldown"]),
+        "min_lr": _real("min_lr", values["min_lr"], lo=0.0),
+        "eps": _real("eps", values["eps"], lo=0.0),
+    }
+
+
 class ReduceOnPlateau(Stepper):
     """A stepper whose rate drops by *factor* when a reported metric stops improving.
 
-    It yields ``max(schedule(step) * scale, min_lr)``. Call `report` with the
-    metric after each evaluation: when it has not improved for more than
-    *patience* reports, ``scale`` is multiplied by *factor* and *cooldown*
-    reports pass before bad reports count again. Build it with
-    `reduce_on_plateau`.
+    The value of step k is ``max(schedule(k) * scale, min_lr)``, the rate of
+    optimizer update k; ``scale`` starts at 1. Call `report` with the metric
+    after each evaluation. A metric improves on the best so far when it is
+    lower (``mode="min"``) or higher (``"max"``) by more than *threshold*
+    (relative, ``best * threshold``, or absolute). After more than *patience*
+    reports in a row without improvement, ``scale`` is multiplied by
+    *factor*, unless that changes the rate by no more than *eps*; then the
+    next *cooldown* reports count as neither good nor bad. Build it with
+    `reduce_on_plateau`; its `state_dict` holds the settings, ``scale``,
+    the best metric and the counters, so it resumes exactly.
 
-    Matches ``torch.optim.lr_scheduler.ReduceLROnPlateau`` (given a constant
-    schedule and the same metrics), including its *eps*: a reduction smaller
-    than *eps* is skipped.
+    Matches ``torch.optim.lr_scheduler.ReduceLROnPlateau`` given a constant
+    schedule and the same metrics (up to rounding: torch multiplies the rate
+    itself by *factor*, lrsched the scale).
 
     Examples:
         >>> from lrsched import constant, reduce_on_plateau
         >>> it = reduce_on_plateau(constant(lr=1.0), factor=0.5, patience=1)
-        >>> for loss in [3.0, 2.0, 2.0, 2.0, 2.0]:
+        >>> for loss in [3.0, 2.0, 2.0, 2.0]:
         ...     lr = next(it)
         ...     it.report(loss)
-        >>> it.lr
-        0.5
+        >>> it.lr, it.scale
+        (0.5, 0.5)
     """
 
-    __slots__ = (
-        "best",
-        "cooldown",
-        "cooldown_counter",
-        "eps",
-        "factor",
-        "min_lr",
-        "mode",
-        "num_bad",
-        "patience",
-        "scale",
-        "threshold",
-        "threshold_mode",
-    )
+    __slots__ = (*_CONFIG, *_COUNTERS)
 
-    _CONFIG = ("factor", "patience", "mode", "threshold", "threshold_mode", "cooldown", "min_lr", "eps")
-    _COUNTERS = ("scale", "best", "num_bad", "cooldown_counter")
+    factor: float
+    patience: int
+    mode: str
+    threshold: float
+    threshold_mode: str
+    cooldown: int
+    min_lr: float
+    eps: float
+    scale: float
+    best: float | None
+    num_bad: int
+    cooldown_counter: int
 
     def __init__(
         self,
@@ -245,41 +397,64 @@ class ReduceOnPlateau(Stepper):
         start: int = 0,
         stop: int | None = None,
     ) -> None:
+        from ._compose import ScaleByGroup
+
+        if isinstance(schedule, ScaleByGroup):
+            raise TypeError(
+                "reduce_on_plateau takes a schedule of one rate, not a group schedule; "
+                "apply it to the base schedule and scale the groups yourself"
+            )
         super().__init__(schedule, start=start, stop=stop)
-        self.factor = _real("factor", factor, lo=0.0, hi=1.0)
-        self.patience = _count("patience", patience)
-        self.mode = _choice("mode", mode, ("min", "max"))
-        self.threshold = _real("threshold", threshold, lo=0.0)
-        self.threshold_mode = _choice("threshold_mode", threshold_mode, ("rel", "abs"))
-        self.cooldown = _count("cooldown", cooldown)
-        self.min_lr = _real("min_lr", min_lr, lo=0.0)
-        self.eps = _real("eps", eps, lo=0.0)
+        config = _config(
+            {
+                "factor": factor,
+                "patience": patience,
+                "mode": mode,
+                "threshold": threshold,
+                "threshold_mode": threshold_mode,
+                "cooldown": cooldown,
+                "min_lr": min_lr,
+                "eps": eps,
+            }
+        )
+        for name, value in config.items():
+            setattr(self, name, value)
         self.scale = 1.0
-        self.best: float | None = None
+        self.best = None  # no metric yet: any finite one improves
         self.num_bad = 0
         self.cooldown_counter = 0
 
     def __next__(self) -> float:
-        return max(super().__next__() * self.scale, self.min_lr)
+        value: float = Stepper.__next__(self) * self.scale
+        return value if value > self.min_lr else self.min_lr
 
     @property
     def lr(self) -> float:
-        """The value the next ``next()`` returns, without advancing."""
-        return max(self._fn(self.step) * self.scale, self.min_lr)
+        """The value of the current `step` (what the next ``next()`` returns), without advancing."""
+        value: float = self._fn(self.step) * self.scale
+        return value if value > self.min_lr else self.min_lr
 
-    def _improves(self, metric: float, best: float) -> bool:
+    def _improves(self, metric: float) -> bool:
+        best, th = self.best, self.threshold
         if self.mode == "min":
-            bound = best * (1 - self.threshold) if self.threshold_mode == "rel" else best - self.threshold
-            return metric < bound
-        bound = best * (1 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold
-        return metric > bound
+            if best is None:
+                return metric < math.inf
+            return metric < (best * (1 - th) if self.threshold_mode == "rel" else best - th)
+        if best is None:
+            return metric > -math.inf
+        return metric > (best * (1 + th) if self.threshold_mode == "rel" else best + th)
 
     def report(self, metric: float) -> None:
-        """Record one evaluation's metric; may reduce the rate of the next steps."""
+        """Record one evaluation's metric; the rate of the following steps may drop.
+
+        Raises ``ValueError`` for a NaN metric and ``TypeError`` for a non-number.
+        """
+        if isinstance(metric, (str, bytes, bool)):
+            raise TypeError(f"metric must be a number, got {metric!r}")
         value = float(metric)
         if math.isnan(value):
-            raise ValueError("metric must not be NaN")
-        if self.best is None or self._improves(value, self.best):
+            raise ValueError("metric must not be NaN (did the loss diverge?)")
+        if self._improves(value):
             self.best = value
             self.num_bad = 0
         else:
@@ -288,82 +463,66 @@ class ReduceOnPlateau(Stepper):
             self.cooldown_counter -= 1
             self.num_bad = 0
         if self.num_bad > self.patience:
-            old = self.lr
-            new = max(self._fn(self.step) * self.scale * self.factor, self.min_lr)
+            base: float = self._fn(self.step)
+            old = max(base * self.scale, self.min_lr)
+            new = max(base * self.scale * self.factor, self.min_lr)
             if old - new > self.eps:
                 self.scale *= self.factor
             self.cooldown_counter = self.cooldown
             self.num_bad = 0
 
     def state_dict(self) -> dict[str, Any]:
-        """The stepper state plus configuration, scale, best metric and counters."""
+        """The stepper state plus the settings, ``scale``, ``best`` and the counters."""
         state = super().state_dict()
-        for key in (*self._CONFIG, *self._COUNTERS):
-            state[key] = getattr(self, key)
+        for name in (*_CONFIG, *_COUNTERS):
+            state[name] = getattr(self, name)
         return state
 
-    def _extra_keys(self) -> frozenset[str]:
-        return frozenset((*self._CONFIG, *self._COUNTERS))
+    def _extra_keys(self) -> tuple[str, ...]:
+        return (*_CONFIG, *_COUNTERS)
 
-    def _parse(self, state: Any, *, strict: bool) -> dict[str, Any]:
-        values = super()._parse(state, strict=strict)
-        missing = [k for k in (*self._CONFIG, *self._COUNTERS) if k not in state]
-        if missing:
-            raise ValueError(f"reduce-on-plateau state is missing key(s): {', '.join(missing)}")
-        probe = ReduceOnPlateau(
-            self.schedule, **{k: state[k] for k in self._CONFIG if k != "eps"}, eps=state["eps"]
-        )  # validates the configuration
-        if strict:
-            diff = [(k, state[k], getattr(self, k)) for k in self._CONFIG if state[k] != getattr(self, k)]
-            if diff:
-                raise ScheduleMismatchError(diff)
-        else:
-            values.update({k: getattr(probe, k) for k in self._CONFIG})
-        scale, best = state["scale"], state["best"]
-        if type(scale) is not float or not 0 < scale <= 1:
-            raise ValueError(f"reduce-on-plateau 'scale' must be a float in (0, 1], got {scale!r}")
-        if best is not None and type(best) is not float:
-            raise ValueError(f"reduce-on-plateau 'best' must be a float or None, got {best!r}")
-        values["scale"], values["best"] = scale, best
-        values["num_bad"] = _state_count("num_bad", state["num_bad"])
-        values["cooldown_counter"] = _state_count("cooldown_counter", state["cooldown_counter"])
-        return values
+    def _parse_extra(
+        self, state: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+        config, counters = _parse_plateau(state)
+        differences = [
+            (name, config[name], getattr(self, name))
+            for name in _CONFIG
+            if config[name] != getattr(self, name)
+        ]
+        return counters, differences
 
     @classmethod
-    def from_state_dict(cls, state: dict[str, Any]) -> ReduceOnPlateau:
-        """Rebuild a reduce-on-plateau stepper from its `state_dict` alone."""
-        base = Stepper.from_state_dict({k: v for k, v in state.items() if k in ("version", "step", "stop", "schedule")})
-        config = {k: state.get(k) for k in cls._CONFIG}
-        try:
-            stepper = cls(base.schedule, **config, stop=base.stop)  # type: ignore[arg-type]
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"invalid reduce-on-plateau state: {error}") from None
-        stepper.load_state_dict(state)
+    def from_state_dict(cls, state: Mapping[str, Any]) -> ReduceOnPlateau:
+        """Rebuild a reduce-on-plateau stepper (schedule, settings, position) from its state."""
+        position = _parse_position(state, (*_CONFIG, *_COUNTERS))
+        config, counters = _parse_plateau(state)
+        stepper = cls(_schedule_of(position), start=position.step, stop=position.stop, **config)
+        for name, value in counters.items():
+            setattr(stepper, name, value)
         return stepper
 
 
-def _state_count(name: str, value: object) -> int:
-    if type(value) is not int or value < 0:
-        raise ValueError(f"reduce-on-plateau {name!r} must be an int >= 0, got {value!r}")
-    return value
-
-
-def _real(name: str, value: object, *, lo: float, hi: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name!r} must be a number, got {value!r}")
-    v = float(value)
-    if hi is not None:
-        if not lo < v < hi:
-            raise ValueError(f"{name!r} must be in ({lo}, {hi}), got {value!r}")
-    elif not (math.isfinite(v) and v >= lo):
-        raise ValueError(f"{name!r} must be a finite number >= {lo}, got {value!r}")
-    return v
-
-
-def _choice(name: str, value: object, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ValueError(f"{name!r} must be one of {', '.join(map(repr, choices))}, got {value!r}")
-    return value  # type: ignore[return-value]
+def _parse_plateau(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    missing = [k for k in (*_CONFIG, *_COUNTERS) if k not in state]
+    if missing:
+        raise ValueError(f"reduce-on-plateau state is missing key(s): {', '.join(missing)}")
+    try:
+        config = _config(state)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"reduce-on-plateau state: {error}") from None
+    scale, best = state["scale"], state["best"]
+    if type(scale) is not float or not 0 < scale <= 1:
+        raise ValueError(f"reduce-on-plateau 'scale' must be a float in (0, 1], got {_show(scale)}")
+    if best is not None and (type(best) is not float or math.isnan(best)):
+        raise ValueError(f"reduce-on-plateau 'best' must be a float or None, got {_show(best)}")
+    counters = {"scale": scale, "best": best}
+    for name in ("num_bad", "cooldown_counter"):
+        value = state[name]
+        if type(value) is not int or value < 0:
+            raise ValueError(f"reduce-on-plateau {name!r} must be an int >= 0, got {_show(value)}")
+        counters[name] = value
+    return config, counters
 
 
 def reduce_on_plateau(
@@ -378,7 +537,30 @@ def reduce_on_plateau(
     min_lr: float = 0.0,
     eps: float = 1e-8,
 ) -> ReduceOnPlateau:
-    """A `ReduceOnPlateau` stepper over *schedule*; report metrics with ``.report(metric)``."""
+    """A stepper over *schedule* that lowers the rate when a metric plateaus; see `ReduceOnPlateau`.
+
+    It yields ``max(schedule(step) * scale, min_lr)``; call ``.report(metric)``
+    after each evaluation. Its `state_dict` resumes it exactly.
+
+    Args:
+        schedule: The schedule to scale (e.g. ``constant(lr=0.1)``).
+        factor: Multiplier of the scale at each reduction, in (0, 1).
+        patience: Reports without improvement tolerated; the next one reduces.
+        mode: ``"min"`` (lower metric is better) or ``"max"``.
+        threshold: Least change that counts as an improvement.
+        threshold_mode: ``"rel"`` (``best * threshold``) or ``"abs"``.
+        cooldown: Reports ignored after a reduction.
+        min_lr: Floor of the yielded rate.
+        eps: A reduction changing the rate by no more than this is skipped.
+
+    Examples:
+        >>> from lrsched import constant, reduce_on_plateau
+        >>> it = reduce_on_plateau(constant(lr=0.1), factor=0.1, patience=0)
+        >>> lr = next(it); it.report(1.0)   # best so far
+        >>> lr = next(it); it.report(1.0)   # no improvement: more than 0 bad reports
+        >>> print(f"{next(it):.3f}")
+        0.010
+    """
     return ReduceOnPlateau(
         schedule,
         factor=factor,
