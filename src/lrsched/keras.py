@@ -1,0 +1,93 @@
+"""Drive a Keras 3 optimizer with an lrsched schedule.
+
+`LearningRateSchedule` is a ``keras.optimizers.schedules.LearningRateSchedule``:
+pass it as any optimizer's ``learning_rate``. The optimizer evaluates it on
+its step counter ``optimizer.iterations`` (the number of updates done), so
+update *k* uses ``schedule(k)``. It is registered as Keras-serializable, so
+``model.save()`` and ``keras.models.load_model()`` round-trip it.
+
+Examples:
+    >>> import keras
+    >>> from lrsched import cosine
+    >>> from lrsched.keras import LearningRateSchedule
+    >>> lr = LearningRateSchedule(10 >> cosine(base_lr=1e-3, min_lr=1e-5, total_steps=90))
+    >>> optimizer = keras.optimizers.AdamW(learning_rate=lr)
+    >>> f"{float(lr(keras.ops.convert_to_tensor(10))):.1e}"
+    '1.0e-03'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import keras
+
+from ._compose import ScaleByGroup
+from ._state import from_state_dict
+
+__all__ = ["LearningRateSchedule"]
+
+
+@keras.saving.register_keras_serializable(package="lrsched", name="LearningRateSchedule")
+class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """A Keras learning-rate schedule evaluating an lrsched schedule on the step tensor.
+
+    The step (the optimizer's ``iterations``) is evaluated with the array
+    path of lrsched, so it stays a backend array: a JAX array, also under
+    ``jax.jit``. A backend whose tensors do not implement the array API
+    (torch, TensorFlow) is evaluated eagerly on the step as a Python number. The config is
+    the schedule's `state_dict`, so a built-in or registered schedule saves
+    with the model; a plain function works but cannot be saved.
+
+    Args:
+        schedule: A schedule, or a plain function of the step (on the jax
+            backend it receives the step array, so it must use array
+            operations). A group schedule is refused: a Keras optimizer has
+            one rate.
+
+    Examples:
+        >>> from lrsched import linear
+        >>> from lrsched.keras import LearningRateSchedule
+        >>> lr = LearningRateSchedule(linear(start_lr=1.0, end_lr=0.0, total_steps=4))
+        >>> LearningRateSchedule.from_config(lr.get_config()).schedule == lr.schedule
+        True
+    """
+
+    def __init__(self, schedule: Callable[[Any], Any]) -> None:
+        if isinstance(schedule, ScaleByGroup):
+            raise TypeError(
+                "a Keras optimizer has one learning rate; a group schedule cannot drive it"
+            )
+        if not callable(schedule):
+            raise TypeError(f"'schedule' must be a schedule, got {schedule!r}")
+        super().__init__()
+        self.schedule = schedule
+
+    def __call__(self, step: Any) -> Any:
+        """The learning rate at *step* (a backend scalar tensor), as a backend tensor."""
+        x = keras.ops.convert_to_tensor(step)
+        if hasattr(x, "__array_namespace__"):  # jax (also traced), numpy
+            return self.schedule(x)
+        # torch, TensorFlow: evaluate the (eager, scalar) step as a Python number.
+        return keras.ops.convert_to_tensor(self.schedule(float(x)))
+
+    def get_config(self) -> dict[str, Any]:
+        """``{"schedule": schedule.state_dict()}``: plain data Keras saves as JSON."""
+        state_dict = getattr(self.schedule, "state_dict", None)
+        if state_dict is None:
+            raise TypeError(
+                f"cannot save the plain function {self.schedule!r}; use an lrsched schedule "
+                "(or a BaseSchedule subclass decorated with @lrsched.register)"
+            )
+        return {"schedule": state_dict()}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> LearningRateSchedule:
+        """Rebuild from `get_config`'s output (safely: only registered schedule types)."""
+        if not isinstance(config, dict) or set(config) != {"schedule"}:
+            raise ValueError(f"expected a config {{'schedule': ...}}, got {config!r}")
+        return cls(from_state_dict(config["schedule"]))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.schedule!r})"

@@ -1,0 +1,317 @@
+"""Drive a PyTorch optimizer with an lrsched schedule.
+
+`LRScheduler` is a ``torch.optim.lr_scheduler.LRScheduler``, so PyTorch
+Lightning, the Hugging Face ``Trainer`` and anything else that takes a torch
+scheduler take it. Call ``scheduler.step()`` after each ``optimizer.step()``:
+after construction every param group's lr is ``schedule(0)``, after *k*
+calls it is ``schedule(k)``.
+
+Examples:
+    >>> import torch
+    >>> from lrsched import cosine
+    >>> from lrsched.torch import LRScheduler
+    >>> model = torch.nn.Linear(2, 1)
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    >>> scheduler = LRScheduler(optimizer, 2 >> cosine(base_lr=0.1, min_lr=0.0, total_steps=8))
+    >>> lrs = []
+    >>> for _ in range(4):
+    ...     lrs.append(optimizer.param_groups[0]["lr"])
+    ...     optimizer.step()
+    ...     scheduler.step()
+    >>> [f"{lr:.4f}" for lr in lrs]
+    ['0.0000', '0.0500', '0.1000', '0.0962']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import torch
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
+
+from ._compose import ScaleByGroup
+from ._stepper import Stepper
+
+__all__ = ["LRScheduler"]
+
+#: Names the state format of `LRScheduler.state_dict`.
+STATE_FORMAT = "lrsched.torch.LRScheduler"
+
+
+class LRScheduler(_TorchLRScheduler):
+    """A torch scheduler that sets ``param_group[key]`` to ``schedule(step)``.
+
+    On construction every param group's value becomes ``schedule(0)``; after
+    *k* calls of `step` it is ``schedule(k)``. A group schedule
+    (``schedule * {"backbone": 0.1, "head": 1.0}``) sets each param group by
+    its ``"name"`` key. With *relative*, each group's value is its initial
+    value times the schedule's (per-group ratios are kept). Tensor values
+    (``lr=torch.tensor(...)``) are updated in place, never replaced.
+
+    The `state_dict` is plain data (``torch.load(weights_only=True)`` loads
+    it) holding the position and the schedule; `load_state_dict` refuses a
+    different schedule with `lrsched.ScheduleMismatchError` unless
+    ``strict=False``, and resumes exactly, whether the optimizer's state is
+    loaded before or after.
+
+    Args:
+        optimizer: The torch optimizer to drive.
+        schedule: A schedule, a plain ``step -> float`` function, or a group
+            schedule (`lrsched.ScaleByGroup`).
+        key: The param-group hyperparameter to drive: ``"lr"`` (default),
+            ``"weight_decay"``, ``"momentum"``, ``"betas"`` ...
+        index: For a tuple-valued *key* such as ``"betas"``, the element to
+            drive (``0`` for Adam's beta1, as one-cycle's momentum does).
+        relative: Multiply each group's initial value by the schedule's
+            value instead of setting it.
+
+    Raises:
+        ValueError: A param group lacks *key* (or its *index*), or the group
+            schedule's names and the param groups' ``"name"`` keys differ.
+
+    Examples:
+        >>> import torch
+        >>> from lrsched import constant, linear
+        >>> from lrsched.torch import LRScheduler
+        >>> backbone, head = torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)
+        >>> optimizer = torch.optim.SGD(
+        ...     [
+        ...         {"params": backbone.parameters(), "name": "backbone"},
+        ...         {"params": head.parameters(), "name": "head"},
+        ...     ],
+        ...     lr=1.0,
+        ...     momentum=0.9,
+        ... )
+        >>> lr = LRScheduler(optimizer, constant(lr=0.1) * {"backbone": 0.1, "head": 1.0})
+        >>> [round(g["lr"], 6) for g in optimizer.param_groups]
+        [0.01, 0.1]
+        >>> momentum = LRScheduler(
+        ...     optimizer, linear(start_lr=0.85, end_lr=0.95, total_steps=10), key="momentum"
+        ... )
+        >>> optimizer.step(); lr.step(); momentum.step()
+        >>> [round(g["momentum"], 6) for g in optimizer.param_groups]
+        [0.86, 0.86]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedule: Callable[[int], Any],
+        *,
+        key: str = "lr",
+        index: int | None = None,
+        relative: bool = False,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"'optimizer' must be a torch.optim.Optimizer, got {optimizer!r}")
+        if not callable(schedule):
+            raise TypeError(f"'schedule' must be a schedule, got {schedule!r}")
+        if not isinstance(key, str):
+            raise TypeError(f"'key' must be a str, got {key!r}")
+        if index is not None and (type(index) is not int or index < 0):
+            raise TypeError(f"'index' must be an int >= 0 or None, got {index!r}")
+        if type(relative) is not bool:
+            raise TypeError(f"'relative' must be a bool, got {relative!r}")
+        for i, group in enumerate(optimizer.param_groups):
+            _get(group, i, key, index)  # raises for a missing key or index
+        self.schedule = schedule
+        self.key = key
+        self.index = index
+        self.relative = relative
+        self._names = _group_names(schedule, optimizer)
+        self._stepper = Stepper(schedule)
+        if relative:
+            initial = f"initial_{key}"
+            for i, group in enumerate(optimizer.param_groups):
+                # Like torch's "initial_lr": kept by a second scheduler and in checkpoints.
+                group.setdefault(initial, _copy(group[key]))
+                _get(group, i, initial, index)
+        self.base_values: list[float] = [
+            _as_float(_get(g, i, f"initial_{key}", index)) if relative else 1.0
+            for i, g in enumerate(optimizer.param_groups)
+        ]
+        # torch's __init__ records initial_lr, wraps optimizer.step to check the
+        # call order, and calls step() once: last_epoch becomes 0, values schedule(0).
+        super().__init__(optimizer)
+
+    # -- stepping -------------------------------------------------------------------
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one update: every param group's value becomes ``schedule(k)``.
+
+        Call it after ``optimizer.step()``. Passing *epoch* (deprecated in
+        torch) is not supported: resume with `load_state_dict`.
+        """
+        if epoch is not None:
+            raise TypeError(
+                "LRScheduler.step() takes no epoch; call it once per optimizer update "
+                "and resume with load_state_dict()"
+            )
+        super().step()  # torch: call-order check, last_epoch += 1, get_lr(), _last_lr
+        if self.key != "lr":
+            self._apply()
+
+    def get_lr(self) -> list[float | torch.Tensor]:
+        """The lrs of step ``last_epoch`` (torch calls this from `step`)."""
+        self._stepper.step = self.last_epoch
+        if self.key != "lr":
+            return [_copy(g["lr"]) for g in self.optimizer.param_groups]
+        return list(self._values())
+
+    def _values(self) -> list[float]:
+        value = self._stepper.lr
+        if self._names is not None:
+            values = [float(value[name]) for name in self._names]
+        else:
+            values = [float(value)] * len(self.optimizer.param_groups)
+        if self.relative:
+            values = [b * v for b, v in zip(self.base_values, values, strict=True)]
+        return values
+
+    def _apply(self) -> None:
+        for group, value in zip(self.optimizer.param_groups, self._values(), strict=True):
+            _set(group, self.key, self.index, value)
+        self._last_lr = [_copy(g["lr"]) for g in self.optimizer.param_groups]
+
+    # -- checkpoints ----------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """Plain data: the stepper's state (position and schedule) and this adapter's settings."""
+        return {
+            "format": STATE_FORMAT,
+            "stepper": self._stepper.state_dict(),
+            "key": self.key,
+            "index": self.index,
+            "relative": self.relative,
+            "base_values": list(self.base_values),
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any], *, strict: bool = True) -> None:
+        """Restore the position saved by `state_dict` and set the optimizer's values.
+
+        With *strict*, a saved schedule that differs from this one raises
+        `lrsched.ScheduleMismatchError` naming the differences;
+        ``strict=False`` keeps this schedule and restores only the position.
+        A failed load changes nothing.
+        """
+        state = state_dict
+        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+            raise ValueError(
+                f"not a state of lrsched.torch.LRScheduler (expected 'format': {STATE_FORMAT!r})"
+            )
+        expected = {"format", "stepper", "key", "index", "relative", "base_values"}
+        if set(state) != expected:
+            extra, missing = sorted(set(state) - expected), sorted(expected - set(state))
+            raise ValueError(
+                f"scheduler state has extra key(s) {extra} and missing key(s) {missing}"
+            )
+        for name in ("key", "index", "relative"):
+            if state[name] != getattr(self, name):
+                raise ValueError(
+                    f"scheduler state was saved with {name}={state[name]!r}, "
+                    f"this scheduler has {name}={getattr(self, name)!r}"
+                )
+        base = state["base_values"]
+        if (
+            not isinstance(base, list)
+            or len(base) != len(self.optimizer.param_groups)
+            or not all(type(b) is float and math.isfinite(b) for b in base)
+        ):
+            raise ValueError(
+                f"scheduler state 'base_values' must be {len(self.optimizer.param_groups)} "
+                f"finite floats (one per param group), got {base!r}"
+            )
+        self._stepper.load_state_dict(state["stepper"], strict=strict)  # validates first
+        self.base_values = list(base)
+        self.last_epoch = self._stepper.step
+        self._apply()
+
+
+# -- param groups -------------------------------------------------------------------------
+
+
+def _group_names(schedule: Callable[[int], Any], optimizer: Optimizer) -> list[str] | None:
+    """The schedule's group name of each param group, or None for a plain schedule."""
+    obj: object = schedule  # (mypy cannot narrow a Callable to ScaleByGroup)
+    if isinstance(obj, ScaleByGroup):
+        wanted: tuple[str, ...] | None = obj.groups
+    else:
+        wanted = None
+        if not _is_node(schedule):  # a plain function might return a mapping
+            first = schedule(0)
+            if isinstance(first, Mapping):
+                raise TypeError(
+                    "a group schedule must be an lrsched.ScaleByGroup "
+                    '(schedule * {"backbone": 0.1, "head": 1.0}), got a function returning a dict'
+                )
+    if wanted is None:
+        return None
+    names = [g.get("name") for g in optimizer.param_groups]
+    missing = [i for i, n in enumerate(names) if n is None]
+    unknown = [n for n in names if n is not None and n not in wanted]
+    unused = [n for n in wanted if n not in names]
+    if missing or unknown or unused:
+        problems = []
+        if missing:
+            problems.append(f"param group(s) {missing} have no 'name'")
+        if unknown:
+            problems.append(f"param group name(s) {unknown} are not in the schedule")
+        if unused:
+            problems.append(f"schedule group(s) {unused} match no param group")
+        raise ValueError(
+            f"{'; '.join(problems)} (schedule groups: {list(wanted)}, param group names: {names})"
+        )
+    return [str(n) for n in names]
+
+
+def _is_node(schedule: object) -> bool:
+    from ._base import _Node
+
+    return isinstance(schedule, _Node)
+
+
+def _get(group: dict[str, Any], i: int, key: str, index: int | None) -> Any:
+    if key not in group:
+        present = sorted(k for k in group if k != "params")
+        raise ValueError(f"param group {i} has no {key!r} (its keys: {', '.join(present)})")
+    value = group[key]
+    if index is None:
+        if isinstance(value, (tuple, list)):
+            raise ValueError(
+                f"param group {i}'s {key!r} is a sequence {value!r}; "
+                "pass index= to drive one element"
+            )
+        return value
+    if not isinstance(value, (tuple, list)) or not index < len(value):
+        raise ValueError(f"param group {i}'s {key!r} has no element {index}, got {value!r}")
+    return value[index]
+
+
+def _set(group: dict[str, Any], key: str, index: int | None, value: float) -> None:
+    current = group[key]
+    if index is None:
+        if isinstance(current, torch.Tensor):
+            current.fill_(value)  # capturable/compiled optimizers keep the same tensor
+        else:
+            group[key] = value
+        return
+    element = current[index]
+    if isinstance(element, torch.Tensor):
+        element.fill_(value)
+    else:
+        items = list(current)
+        items[index] = value
+        group[key] = type(current)(items)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return type(value)(_copy(v) for v in value)
+    return value.clone() if isinstance(value, torch.Tensor) else value
+
+
+def _as_float(value: Any) -> float:
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)

@@ -1,0 +1,393 @@
+"""lrsched.torch.LRScheduler with real PyTorch (CPU)."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+import lrsched
+from lrsched import ScheduleMismatchError, constant, cosine, linear
+from lrsched.torch import LRScheduler
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BASE, MIN, WARM, TOTAL = 0.1, 0.01, 3, 10
+
+
+def schedule() -> lrsched.WithWarmup:
+    """The schedule most tests use: 3 warmup steps, then cosine 0.1 -> 0.01 over 10."""
+    return WARM >> cosine(base_lr=BASE, min_lr=MIN, total_steps=TOTAL)
+
+
+def expected(t: int) -> float:
+    """`schedule()` written out by hand."""
+    if t < WARM:
+        return BASE * t / WARM
+    c = min(t - WARM, TOTAL)
+    return MIN + (BASE - MIN) * (1 + math.cos(math.pi * c / TOTAL)) / 2
+
+
+def make_model() -> torch.nn.Sequential:
+    """A tiny two-layer model, seeded."""
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+
+
+def train_step(model: torch.nn.Sequential, optimizer: torch.optim.Optimizer) -> None:
+    """One forward, backward and optimizer update."""
+    x = torch.linspace(-1, 1, 32).reshape(8, 4)
+    loss = model(x).pow(2).mean()
+    loss.backward()
+    optimizer.step()
+    optimizer.zero_grad()
+
+
+def run(
+    optimizer: torch.optim.Optimizer,
+    model: torch.nn.Sequential,
+    scheduler: LRScheduler,
+    steps: int,
+    key: Callable[[dict[str, Any]], Any] = lambda g: g["lr"],
+) -> list[list[Any]]:
+    """Values of every param group before each of *steps* updates."""
+    seen = []
+    for _ in range(steps):
+        seen.append([key(g) for g in optimizer.param_groups])
+        train_step(model, optimizer)
+        scheduler.step()
+    return seen
+
+
+class TestLRScheduler:
+    """Tests for `lrsched.torch.LRScheduler` driving the lr."""
+
+    def test_is_a_torch_scheduler(self) -> None:
+        """It is a torch LRScheduler, so frameworks accept it."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        scheduler = LRScheduler(optimizer, schedule())
+        assert isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler)
+
+    def test_construction_sets_schedule_zero(self) -> None:
+        """After construction every group's lr is schedule(0), and last_epoch is 0."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        s = constant(lr=0.25).for_steps(2) + linear(start_lr=0.5, end_lr=0.0, total_steps=4)
+        scheduler = LRScheduler(optimizer, s)
+        assert optimizer.param_groups[0]["lr"] == 0.25
+        assert scheduler.get_last_lr() == [0.25]
+        assert scheduler.last_epoch == 0
+
+    @pytest.mark.parametrize("make_optimizer", ["sgd", "adamw"])
+    def test_training_follows_schedule(self, make_optimizer: str) -> None:
+        """Before update k the lr is schedule(k), exactly, with SGD and AdamW, past the end too."""
+        model = make_model()
+        optimizer: torch.optim.Optimizer
+        if make_optimizer == "sgd":
+            optimizer = torch.optim.SGD(model.parameters(), lr=1.0, momentum=0.9)
+        else:
+            optimizer = torch.optim.AdamW(model.parameters(), lr=1.0)
+        s = schedule()
+        scheduler = LRScheduler(optimizer, s)
+        seen = run(optimizer, model, scheduler, 16)
+        assert [lrs[0] for lrs in seen] == [s(k) for k in range(16)]
+        assert [lrs[0] for lrs in seen] == pytest.approx(
+            [expected(k) for k in range(16)], rel=1e-12
+        )
+        assert scheduler.get_last_lr() == [s(16)]
+        assert scheduler.last_epoch == 16
+
+    def test_wrong_call_order_warns(self) -> None:
+        """The torch warning for scheduler.step() before optimizer.step() still fires."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        scheduler = LRScheduler(optimizer, schedule())
+        with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
+            scheduler.step()
+
+    def test_step_with_epoch_raises(self) -> None:
+        """The deprecated step(epoch) form raises TypeError."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        scheduler = LRScheduler(optimizer, schedule())
+        with pytest.raises(TypeError, match="no epoch"):
+            scheduler.step(3)
+
+    def test_relative_keeps_group_ratios(self) -> None:
+        """With relative=True each group's lr is its initial lr times the schedule."""
+        model = make_model()
+        optimizer = torch.optim.SGD(
+            [
+                {"params": model[0].parameters(), "lr": 0.5},
+                {"params": model[2].parameters(), "lr": 2.0},
+            ],
+            lr=1.0,
+        )
+        s = linear(start_lr=1.0, end_lr=0.0, total_steps=4)
+        seen = run(optimizer, model, LRScheduler(optimizer, s, relative=True), 5)
+        assert seen == [[0.5 * (1 - k / 4), 2.0 * (1 - k / 4)] for k in range(5)]
+
+    def test_plain_function(self) -> None:
+        """A plain step -> float function drives the lr too."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        seen = run(optimizer, model, LRScheduler(optimizer, lambda t: 1.0 / (t + 1)), 3)
+        assert seen == [[1.0], [0.5], [1.0 / 3]]
+
+
+class TestGroups:
+    """Tests for group schedules mapped to param groups by name."""
+
+    @staticmethod
+    def optimizer(model: torch.nn.Sequential, names: list[str | None]) -> torch.optim.Optimizer:
+        """SGD with one param group per layer, named by *names* (None: no name)."""
+        groups: list[dict[str, Any]] = []
+        for layer, name in zip([model[0], model[2]], names, strict=True):
+            group: dict[str, Any] = {"params": layer.parameters()}
+            if name is not None:
+                group["name"] = name
+            groups.append(group)
+        return torch.optim.SGD(groups, lr=1.0)
+
+    def test_groups_by_name(self) -> None:
+        """Each param group gets its own multiplier, matched by name, not position."""
+        model = make_model()
+        optimizer = self.optimizer(model, ["backbone", "head"])
+        s = schedule() * {"head": 1.0, "backbone": 0.1}
+        seen = run(optimizer, model, LRScheduler(optimizer, s), 8)
+        flat = [lr for lrs in seen for lr in lrs]
+        assert flat == pytest.approx(
+            [lr for k in range(8) for lr in (0.1 * expected(k), expected(k))], rel=1e-12
+        )
+
+    @pytest.mark.parametrize(
+        ("names", "message"),
+        [
+            (["backbone", None], r"param group\(s\) \[1\] have no 'name'"),
+            (["backbone", "neck"], r"name\(s\) \['neck'\] are not in the schedule"),
+            (["backbone", "backbone"], r"schedule group\(s\) \['head'\] match no param group"),
+        ],
+    )
+    def test_name_mismatch(self, names: list[str | None], message: str) -> None:
+        """Missing or unknown names raise ValueError listing both sides."""
+        model = make_model()
+        optimizer = self.optimizer(model, names)
+        s = schedule() * {"backbone": 0.1, "head": 1.0}
+        with pytest.raises(ValueError, match=message) as info:
+            LRScheduler(optimizer, s)
+        assert "schedule groups: ['backbone', 'head']" in str(info.value)
+        assert f"param group names: {names}" in str(info.value)
+
+    def test_function_returning_dict_refused(self) -> None:
+        """A plain function returning a dict is refused with a pointer to ScaleByGroup."""
+        model = make_model()
+        optimizer = self.optimizer(model, ["a", "b"])
+        with pytest.raises(TypeError, match="ScaleByGroup"):
+            LRScheduler(optimizer, lambda t: {"a": 1.0, "b": 2.0})
+
+
+class TestOtherKeys:
+    """Tests for driving param-group keys other than lr."""
+
+    def test_weight_decay(self) -> None:
+        """key='weight_decay' drives weight decay and leaves the lr alone."""
+        model = make_model()
+        optimizer = torch.optim.AdamW(model.parameters(), lr=0.01, weight_decay=0.5)
+        s = linear(start_lr=0.1, end_lr=0.0, total_steps=2)
+        scheduler = LRScheduler(optimizer, s, key="weight_decay")
+        seen = run(optimizer, model, scheduler, 4, key=lambda g: (g["lr"], g["weight_decay"]))
+        assert seen == [[(0.01, 0.1)], [(0.01, 0.05)], [(0.01, 0.0)], [(0.01, 0.0)]]
+
+    def test_momentum_with_lr_scheduler(self) -> None:
+        """An lr scheduler and a momentum scheduler on one optimizer each drive their key."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0, momentum=0.9)
+        lr = LRScheduler(optimizer, linear(start_lr=0.4, end_lr=0.0, total_steps=4))
+        mom = LRScheduler(
+            optimizer, linear(start_lr=0.8, end_lr=0.9, total_steps=4), key="momentum"
+        )
+        seen = []
+        for _ in range(3):
+            seen.append((optimizer.param_groups[0]["lr"], optimizer.param_groups[0]["momentum"]))
+            train_step(model, optimizer)
+            lr.step()
+            mom.step()
+        flat = [v for pair in seen for v in pair]
+        assert flat == pytest.approx([0.4, 0.8, 0.3, 0.825, 0.2, 0.85], rel=1e-12)
+
+    def test_one_beta(self) -> None:
+        """key='betas', index=0 drives Adam's beta1 and keeps beta2 and the tuple type."""
+        model = make_model()
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.9, 0.99))
+        s = linear(start_lr=0.95, end_lr=0.85, total_steps=2)
+        scheduler = LRScheduler(optimizer, s, key="betas", index=0)
+        seen = run(optimizer, model, scheduler, 3, key=lambda g: g["betas"])
+        assert [betas[0][0] for betas in seen] == pytest.approx([0.95, 0.9, 0.85], rel=1e-12)
+        assert [betas[0][1] for betas in seen] == [0.99, 0.99, 0.99]
+        assert type(optimizer.param_groups[0]["betas"]) is tuple
+
+    def test_missing_key(self) -> None:
+        """A key the param groups lack raises ValueError naming it and the keys present."""
+        model = make_model()
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+        with pytest.raises(
+            ValueError, match=r"param group 0 has no 'momentum' \(its keys: .*betas"
+        ):
+            LRScheduler(optimizer, schedule(), key="momentum")
+
+    def test_sequence_key_needs_index(self) -> None:
+        """A tuple-valued key without index (or with an index out of range) raises ValueError."""
+        model = make_model()
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+        with pytest.raises(ValueError, match="pass index="):
+            LRScheduler(optimizer, schedule(), key="betas")
+        with pytest.raises(ValueError, match="has no element 2"):
+            LRScheduler(optimizer, schedule(), key="betas", index=2)
+
+
+class TestTensorLR:
+    """Tests for tensor learning rates (capturable / compiled optimizers)."""
+
+    def test_tensor_lr_updated_in_place(self) -> None:
+        """A tensor lr stays the same tensor object and holds schedule(k)."""
+        model = make_model()
+        optimizer = torch.optim.Adam(model.parameters(), lr=torch.tensor(1.0, dtype=torch.float64))
+        lr_tensor = optimizer.param_groups[0]["lr"]
+        s = schedule()
+        scheduler = LRScheduler(optimizer, s)
+        seen = run(optimizer, model, scheduler, 6, key=lambda g: g["lr"])
+        assert all(lrs[0] is lr_tensor for lrs in seen)
+        assert isinstance(scheduler.get_last_lr()[0], torch.Tensor)
+        assert lr_tensor.item() == s(6)
+
+
+class TestCheckpoint:
+    """Tests for state_dict / load_state_dict."""
+
+    def test_state_is_plain_data(self) -> None:
+        """The state survives JSON and holds the stepper's state."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        scheduler = LRScheduler(optimizer, schedule())
+        run(optimizer, model, scheduler, 2)
+        state = scheduler.state_dict()
+        assert json.loads(json.dumps(state)) == state
+        assert state["stepper"]["step"] == 2
+        assert state["stepper"]["schedule"] == schedule().state_dict()
+
+    @pytest.mark.parametrize("order", ["optimizer_first", "scheduler_first"])
+    @pytest.mark.parametrize("relative", [False, True])
+    def test_resume_is_exact(self, tmp_path: Path, order: str, relative: bool) -> None:
+        """Resuming from torch.save/torch.load(weights_only=True) gives the uninterrupted lrs."""
+        s = schedule() * {"backbone": 0.5, "head": 1.0}
+
+        def build() -> tuple[torch.nn.Sequential, torch.optim.Optimizer, LRScheduler]:
+            model = make_model()
+            groups: list[dict[str, Any]] = [
+                {"params": model[0].parameters(), "name": "backbone", "lr": 0.1},
+                {"params": model[2].parameters(), "name": "head"},
+            ]
+            optimizer = torch.optim.AdamW(groups, lr=1.0)
+            return model, optimizer, LRScheduler(optimizer, s, relative=relative)
+
+        model, optimizer, scheduler = build()
+        full = run(optimizer, model, scheduler, 14)
+
+        model, optimizer, scheduler = build()
+        first = run(optimizer, model, scheduler, 6)
+        path = tmp_path / "ckpt.pt"
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+            },
+            path,
+        )
+        checkpoint = torch.load(path, weights_only=True)
+        model, optimizer, scheduler = build()
+        model.load_state_dict(checkpoint["model"])
+        if order == "optimizer_first":
+            optimizer.load_state_dict(checkpoint["optimizer"])
+            scheduler.load_state_dict(checkpoint["scheduler"])
+        else:
+            scheduler.load_state_dict(checkpoint["scheduler"])
+            optimizer.load_state_dict(checkpoint["optimizer"])
+        rest = run(optimizer, model, scheduler, 8)
+        assert first + rest == full
+        assert scheduler.last_epoch == 14
+
+    def test_mismatch_refused(self) -> None:
+        """A state saved with another schedule raises ScheduleMismatchError and changes nothing."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        other = LRScheduler(optimizer, 3 >> cosine(base_lr=BASE, min_lr=0.0, total_steps=TOTAL))
+        run(optimizer, model, other, 5)
+        state = other.state_dict()
+
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        scheduler = LRScheduler(optimizer, schedule())
+        run(optimizer, model, scheduler, 2)
+        with pytest.raises(ScheduleMismatchError, match="min_lr"):
+            scheduler.load_state_dict(state)
+        assert scheduler.last_epoch == 2
+        assert optimizer.param_groups[0]["lr"] == schedule()(2)
+
+    def test_not_strict_restores_position_only(self) -> None:
+        """strict=False keeps this schedule and restores the position."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        other = LRScheduler(optimizer, constant(lr=0.3))
+        run(optimizer, model, other, 5)
+
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        scheduler = LRScheduler(optimizer, schedule())
+        scheduler.load_state_dict(other.state_dict(), strict=False)
+        assert scheduler.last_epoch == 5
+        assert optimizer.param_groups[0]["lr"] == pytest.approx(expected(5), rel=1e-12)
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ({"format": "x"}, "not a state of lrsched.torch.LRScheduler"),
+            ({"relative": True}, "saved with relative=True"),
+            ({"base_values": [1.0, 2.0]}, "one per param group"),
+            ({"extra": 1}, r"extra key\(s\) \['extra'\]"),
+        ],
+    )
+    def test_bad_state(self, change: dict[str, Any], message: str) -> None:
+        """A malformed or differently configured state raises ValueError and changes nothing."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        scheduler = LRScheduler(optimizer, schedule())
+        state = {**scheduler.state_dict(), **change}
+        state["stepper"] = {**state["stepper"], "step": 4}
+        with pytest.raises(ValueError, match=message):
+            scheduler.load_state_dict(state)
+        assert scheduler.last_epoch == 0
+
+
+class TestExample:
+    """Tests for examples/torch_loop.py."""
+
+    def test_example_runs(self) -> None:
+        """The example script runs, warning-free, and checks its own lrs."""
+        result = subprocess.run(
+            [sys.executable, "-W", "error", str(ROOT / "examples" / "torch_loop.py")],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "ok: every lr equals the schedule" in result.stdout

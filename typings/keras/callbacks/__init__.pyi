@@ -1,0 +1,9 @@
+from typing import Any
+
+from ..models import Model
+
+class Callback:
+    model: Model
+    def __init__(self) -> None: ...
+    def on_train_batch_begin(self, batch: int, logs: dict[str, Any] | None = None) -> None: ...
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None: ...
