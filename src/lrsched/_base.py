@@ -5,6 +5,7 @@ Every built-in schedule is a frozen, slotted attrs class deriving from
 `Math` namespace it returns a function of the step (see `_math`). The scalar
 kernel is built once per instance (lazily, constants precomputed) and cached
 in the ``_fn`` slot, so a plain call is one type check plus the formula.
+(No ``__getattr__`` here: defining one slows every attribute access.)
 
 A user-defined schedule may instead override ``__call__`` (and
 ``total_steps``); it then composes, iterates and serializes like a built-in.
@@ -16,12 +17,12 @@ import math
 import numbers
 import operator
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, SupportsIndex, cast, overload, runtime_checkable
 
-from ._math import SCALAR, ArrayMath, Kernel, Math
+from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 
 if TYPE_CHECKING:
-    from ._compose import Bounded, PerEpoch, Scaled, ScaleByGroup, Sequential, WithWarmup
+    from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
     from ._stepper import Stepper
 
 __all__ = ["BaseSchedule", "Schedule", "SupportsArrayNamespace", "check_step"]
@@ -43,47 +44,27 @@ class Schedule(Protocol):
 class SupportsArrayNamespace(Protocol):
     """An array of the array API standard (NumPy >= 2, JAX, CuPy, ...)."""
 
-    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any: ...
+    def __array_namespace__(self, /, *, api_version: Any = None) -> Any: ...
 
 
-def check_step(step: object) -> int | float:
+def check_step(step: Any) -> int | float:
     """Return *step* as an ``int`` or ``float``, or raise.
 
     ``TypeError`` for a bool, str, None or other non-number; ``ValueError``
     naming the step for a negative, NaN or infinite one.
     """
     cls = step.__class__
-    if cls is int:
-        if step >= 0:  # type: ignore[operator]
-            return step  # type: ignore[return-value]
-    elif cls is float:
-        if 0.0 <= step < math.inf:  # type: ignore[operator]
-            return step  # type: ignore[return-value]
-    elif isinstance(step, bool) or not isinstance(step, numbers.Real):
-        if isinstance(step, bool) or not hasattr(step, "__index__"):
-            raise TypeError(
-                f"step must be an int or a float, got {step!r} ({type(step).__name__})"
-            )
-        step = operator.index(step)  # integer-like, e.g. numpy.int64
-        if step >= 0:  # type: ignore[operator]
-            return step  # type: ignore[return-value]
-    elif isinstance(step, numbers.Integral):
-        step = int(step)
-        if step >= 0:
-            return step
-    else:
-        step = float(step)  # float-like, e.g. numpy.float32
-        if 0.0 <= step < math.inf:
-            return step
+    if cls is not int and cls is not float:
+        if isinstance(step, bool) or not (
+            isinstance(step, numbers.Real) or hasattr(step, "__index__")
+        ):
+            raise TypeError(f"step must be an int or a float, got {step!r} ({type(step).__name__})")
+        # integer-like (numpy.int64, ...) or float-like (numpy.float32, Fraction, ...)
+        is_integral = isinstance(step, numbers.Integral) or not isinstance(step, numbers.Real)
+        step = operator.index(step) if is_integral else float(step)
+    if 0 <= step < math.inf:
+        return step  # type: ignore[no-any-return]
     raise ValueError(f"step must be a finite number >= 0, got {step!r}")
-
-
-def _default_float(xp: Any, device: Any) -> Any:
-    try:
-        info = xp.__array_namespace_info__()
-        return info.default_dtypes(device=device)["real floating"]
-    except (AttributeError, TypeError):  # namespaces before the 2023.12 standard
-        return xp.float64 if hasattr(xp, "float64") else xp.float32
 
 
 class _Node:
@@ -110,43 +91,48 @@ class _Node:
         """
         if type(self).__call__ is _Node.__call__:
             raise TypeError(f"{type(self).__name__} must define __call__(self, step, /)")
-        return self.__call__
+        fn = self.__call__
+        return fn if m.is_array else lambda t: float(fn(t))
 
-    def __getattr__(self, name: str) -> Any:
-        # Build the scalar kernel on first use and cache it in its slot.
-        if name == "_fn":
+    def _scalar_fn(self) -> Kernel:
+        """The scalar kernel, built on first use and cached in the ``_fn`` slot."""
+        try:
+            return self._fn
+        except AttributeError:
             fn = self._kernel(SCALAR)
             object.__setattr__(self, "_fn", fn)
             return fn
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __call__(self, step: Any, /) -> Any:
+        try:
+            fn = self._fn
+        except AttributeError:  # first call (try is free when nothing is raised)
+            fn = self._scalar_fn()
         if step.__class__ is int and step >= 0:
-            return self._fn(step)
-        if hasattr(step, "__array_namespace__"):
+            return fn(step)
+        if is_array(step):  # array-API arrays and torch tensors; NumPy scalars are numbers
             return self._call_array(step)
-        return self._fn(check_step(step))
+        return fn(check_step(step))
 
     def _call_array(self, x: Any) -> Any:
-        xp = x.__array_namespace__()
-        if xp.isdtype(x.dtype, "bool") or not xp.isdtype(x.dtype, ("integral", "real floating")):
-            raise TypeError(f"step array must have an integer or real dtype, got {x.dtype}")
-        if xp.isdtype(x.dtype, "real floating"):
-            dtype = x.dtype
-        else:
-            dtype = _default_float(xp, getattr(x, "device", None))
-        t = xp.astype(x, dtype)
-        try:
-            bad = bool(xp.any(~((t >= 0) & (t < math.inf))))
-        except Exception:  # a traced array (jax.jit): values are unknown, cannot check
-            # Documented: a traced negative step evaluates as step 0; NaN propagates.
-            t = xp.where(t < 0, xp.zeros_like(t), t)
-        else:
-            if bad:
-                raise ValueError(f"steps must be finite numbers >= 0, got {x!r}")
-        flat = xp.reshape(t, (-1,))
-        out = self._kernel(ArrayMath(xp, dtype))(flat)
-        return _shape_like(xp, out, flat, t.shape, dtype)
+        """Evaluate on an array of steps, elementwise, with the array's own namespace.
+
+        Any array with ``__array_namespace__`` (NumPy >= 2, JAX, CuPy,
+        array-api-strict) and torch tensors (through array-api-compat) give an
+        array of the same shape (0-d gives 0-d), computed by the same formula
+        code as a scalar call. Float steps keep their dtype; integer steps
+        become the namespace's default floating dtype (float64 in NumPy,
+        float32 in JAX unless x64 is enabled, torch's default dtype).
+
+        A concrete array is validated like a scalar step: a bool or complex
+        dtype raises ``TypeError``, a negative, NaN or infinite element
+        ``ValueError``. A traced array (inside ``jax.jit``, ``jax.vmap``)
+        cannot be checked: a negative step evaluates as step 0 and a NaN step
+        gives NaN. Plain callables inside composites receive a 1-d float
+        array of (transformed) steps and must work on it elementwise.
+        """
+        m, t = ArrayMath.for_steps(x)
+        return m.finish(self._kernel(m)(t))
 
     def iter(self, start: int = 0, stop: int | None = None) -> Stepper:
         """A `Stepper` yielding ``self(start), self(start + 1), ...``.
@@ -175,7 +161,7 @@ class _Node:
         # validation); the cached kernel is never pickled.
         import attrs
 
-        fields = attrs.fields(type(self))  # type: ignore[misc]
+        fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(self)))
         init = {f.name: getattr(self, f.name) for f in fields if f.init}
         return (_rebuild, (type(self), init))
 
@@ -189,18 +175,6 @@ def _rebuild(cls: type[Any], kwargs: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-def _shape_like(xp: Any, out: Any, flat: Any, shape: Any, dtype: Any) -> Any:
-    if isinstance(out, Mapping):  # a group schedule: one array per group
-        return {k: _shape_like(xp, v, flat, shape, dtype) for k, v in out.items()}
-    if not hasattr(out, "__array_namespace__"):
-        out = xp.asarray(out, dtype=dtype)
-    elif out.dtype != dtype:
-        out = xp.astype(out, dtype)
-    if out.shape != flat.shape:
-        out = xp.broadcast_to(out, flat.shape)
-    return xp.reshape(out, shape)
-
-
 def kernel_of(schedule: Callable[[Any], Any], m: Math) -> Kernel:
     """The kernel of any schedule-like: a built-in's formula, else the callable.
 
@@ -209,16 +183,21 @@ def kernel_of(schedule: Callable[[Any], Any], m: Math) -> Kernel:
     the scalar path and is called with the array as is on the array path.
     """
     if isinstance(schedule, _Node):
-        return schedule._fn if m is SCALAR else schedule._kernel(m)
+        return schedule._scalar_fn() if m is SCALAR else schedule._kernel(m)
     if m is SCALAR:
         fn = schedule
         return lambda t: float(fn(t))
     return schedule
 
 
+def is_number(obj: object) -> bool:
+    """True for a real number that is not a bool (the operand of ``k * s``)."""
+    return isinstance(obj, numbers.Real) and not isinstance(obj, bool)
+
+
 def is_schedule_like(obj: object) -> bool:
     """True for a `BaseSchedule` or a plain callable (not a group schedule)."""
-    return callable(obj) and not isinstance(obj, (type, _Node)) or isinstance(obj, BaseSchedule)
+    return (callable(obj) and not isinstance(obj, (type, _Node))) or isinstance(obj, BaseSchedule)
 
 
 class BaseSchedule(_Node):
@@ -243,11 +222,11 @@ class BaseSchedule(_Node):
     __slots__ = ()
 
     if TYPE_CHECKING:
-
-        @overload
-        def __call__(self, step: float, /) -> float: ...
+        # Arrays first: numpy.ndarray also has __index__.
         @overload
         def __call__(self, step: SupportsArrayNamespace, /) -> Any: ...
+        @overload
+        def __call__(self, step: float | SupportsIndex, /) -> float: ...
         def __call__(self, step: Any, /) -> Any: ...
 
     def for_steps(self, steps: int) -> Bounded:
@@ -304,11 +283,11 @@ class BaseSchedule(_Node):
     @overload
     def __mul__(self, other: Mapping[str, float]) -> ScaleByGroup: ...
     def __mul__(self, other: float | Mapping[str, float]) -> Scaled | ScaleByGroup:
-        from ._compose import Scaled, ScaleByGroup
+        from ._compose import ScaleByGroup, Scaled
 
         if isinstance(other, Mapping):
             return ScaleByGroup(self, multipliers=other)
-        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+        if is_number(other):
             return Scaled(self, factor=other)
         return NotImplemented
 
