@@ -150,9 +150,20 @@ class LRScheduler(_TorchLRScheduler):
                 "LRScheduler.step() takes no epoch; call it once per optimizer update "
                 "and resume with load_state_dict()"
             )
-        super().step()  # torch: call-order check, last_epoch += 1, get_lr(), _last_lr
-        if self.key != "lr":
-            self._apply()
+        if self._step_count <= 1:
+            # The first step goes through torch: its call-order check (a warning
+            # if lr_scheduler.step() came before optimizer.step()), last_epoch += 1,
+            # get_lr(), _last_lr.
+            super().step()
+            if self.key != "lr":
+                self._apply()
+            return
+        # Later steps do the same work directly (torch's generic path costs more
+        # than the schedule itself): count, advance, set the values, _last_lr.
+        self._step_count += 1
+        self.last_epoch += 1
+        self._stepper.step = self.last_epoch
+        self._apply()
 
     def get_lr(self) -> list[float | torch.Tensor]:
         """The lrs of step ``last_epoch`` (torch calls this from `step`)."""
@@ -172,9 +183,10 @@ class LRScheduler(_TorchLRScheduler):
         return values
 
     def _apply(self) -> None:
-        for group, value in zip(self.optimizer.param_groups, self._values(), strict=True):
-            _set(group, self.key, self.index, value)
-        self._last_lr = [_copy(g["lr"]) for g in self.optimizer.param_groups]
+        groups, key, index = self.optimizer.param_groups, self.key, self.index
+        for group, value in zip(groups, self._values(), strict=True):
+            _set(group, key, index, value)
+        self._last_lr = [_copy(g["lr"]) for g in groups]
 
     # -- checkpoints ----------------------------------------------------------------
 
