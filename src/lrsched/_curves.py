@@ -10,6 +10,9 @@ curves; piecewise curves.
 
 from __future__ import annotations
 
+import math
+import operator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -28,6 +31,8 @@ from ._validate import (
     check_lrs,
     check_positive,
     check_range,
+    increasing_counts,
+    learning_rates,
     to_float,
     to_floats,
     to_int,
@@ -55,6 +60,21 @@ __all__ = [
 ]
 
 _PI = 3.141592653589793
+
+
+def _power(m: Math, base: float) -> Callable[[Any], Any]:
+    """``x -> base ** x`` for a constant ``base > 0``, as precise as *m*'s dtype allows.
+
+    Python floats use ``base ** x`` (torch's expression: ``0.5 ** 3 == 0.125``).
+    Arrays use ``exp(x * log(base))``: ``base ** x`` would first round *base*
+    to the array's dtype, an error that grows with *x* (in float32,
+    ``0.9999 ** 20000`` is off by 1e-3), while ``log(base)`` stays float64
+    until multiplied, so the relative error is ``|x log(base)|`` ulps.
+    """
+    if not m.is_array:
+        return lambda x: base**x
+    log_base, exp = math.log(base), m.exp
+    return lambda x: exp(x * log_base)
 
 
 def _lr() -> Any:
@@ -115,8 +135,8 @@ class StepDecay(BaseSchedule):
     gamma: float = attrs.field(converter=to_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, s, g = self.base_lr, self.step_size, self.gamma
-        return lambda t: b * g ** (t // s)
+        b, s, power = self.base_lr, self.step_size, _power(m, self.gamma)
+        return lambda t: b * power(t // s)
 
 
 @attrs.frozen(kw_only=True)
@@ -148,9 +168,16 @@ class MultiStep(BaseSchedule):
     gamma: float = attrs.field(converter=to_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, g = self.base_lr, self.gamma
-        ms, search = m.asarray(self.milestones), m.searchsorted
-        return lambda t: b * g ** search(ms, t)
+        # The rate after k milestones, b * g**k, tabulated: exact and the same
+        # in every namespace (no float power of an integer index on arrays).
+        rates = tuple(self.base_lr * self.gamma**k for k in range(len(self.milestones) + 1))
+        ms, table, search, take = (
+            m.asarray(self.milestones),
+            m.asarray(rates),
+            m.searchsorted,
+            m.take,
+        )
+        return lambda t: take(table, search(ms, t))
 
 
 @attrs.frozen(kw_only=True)
@@ -182,10 +209,10 @@ class Exponential(BaseSchedule):
     staircase: bool = attrs.field(default=False, validator=check_flag)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, g, d = self.base_lr, self.gamma, self.decay_steps
+        b, d, power = self.base_lr, self.decay_steps, _power(m, self.gamma)
         if self.staircase:
-            return lambda t: b * g ** (t // d)
-        return lambda t: b * g ** (t / d)
+            return lambda t: b * power(t // d)
+        return lambda t: b * power(t / d)
 
 
 # -- smooth decays ---------------------------------------------------------------------
@@ -250,7 +277,8 @@ class Polynomial(BaseSchedule):
     power: float = attrs.field(converter=to_float, validator=check_positive)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, lo, total, p, minimum = self.base_lr, self.min_lr, self.total_steps, self.power, m.minimum
+        b, lo, total, p = self.base_lr, self.min_lr, self.total_steps, self.power
+        minimum = m.minimum
         return lambda t: lo + (b - lo) * (1 - minimum(t, total) / total) ** p
 
 
@@ -292,10 +320,11 @@ class Cosine(BaseSchedule):
 class CosineRestarts(BaseSchedule):
     r"""Cosine annealing with warm restarts (SGDR).
 
-    Cycle :math:`i` lasts :math:`c\,r^i` steps and anneals from
-    :math:`b\,d^i` to *min_lr*; :math:`t_i` is the step within the cycle:
+    Cycle :math:`i` lasts :math:`c\,r^i` steps and anneals from its peak
+    :math:`p_i = \max(b\,d^i, m)` to *min_lr*; :math:`t_i` is the step within
+    the cycle:
 
-    .. math:: \eta_t = m + \tfrac12 (b\,d^i - m)\left(1 + \cos\frac{\pi\, t_i}{c\,r^i}\right)
+    .. math:: \eta_t = m + \tfrac12 (p_i - m)\left(1 + \cos\frac{\pi\, t_i}{c\,r^i}\right)
 
     Args:
         base_lr: Peak learning rate of the first cycle.
@@ -316,7 +345,9 @@ class CosineRestarts(BaseSchedule):
     (``T_0=cycle_steps, T_mult=cycle_mult``) and timm's ``CosineLRScheduler``
     (``cycle_decay``). The cycle is found by exact arithmetic: every restart
     lands on its step, where the float-log formula of timm and fairseq misses
-    some (e.g. ``cycle_steps=1, cycle_mult=3`` at step 121).
+    some (e.g. ``cycle_steps=1, cycle_mult=3`` at step 121). Once a decayed
+    peak would fall below *min_lr*, the rate stays at *min_lr* (timm instead
+    rises from the decayed peak to ``lr_min`` in such a cycle).
 
     References:
         Loshchilov & Hutter, SGDR, https://arxiv.org/abs/1608.03983
@@ -329,25 +360,39 @@ class CosineRestarts(BaseSchedule):
     cycle_decay: float = attrs.field(default=1.0, converter=to_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, lo, c, r, d = self.base_lr, self.min_lr, self.cycle_steps, self.cycle_mult, self.cycle_decay
-        cos, floor, log, where = m.cos, m.floor, m.log, m.where
-        if r == 1.0:
+        b, lo, c, decay = self.base_lr, self.min_lr, self.cycle_steps, _power(m, self.cycle_decay)
+        cos, floor, log, maximum, where = m.cos, m.floor, m.log, m.maximum, m.where
+        if self.cycle_mult == 1.0:
 
             def f(t: Any) -> Any:
                 i = t // c
-                return lo + (b * d**i - lo) * (1 + cos(_PI * (t - i * c) / c)) / 2
+                peak = maximum(b * decay(i), lo)  # a decayed peak never goes below the floor
+                return lo + (peak - lo) * (1 + cos(_PI * (t - i * c) / c)) / 2
 
             return f
-        log_r = log(r)
-
-        def start(i: Any) -> Any:  # first step of cycle i: c (r^i - 1) / (r - 1)
-            return c * (r**i - 1) / (r - 1)
+        # An integer cycle_mult keeps cycle starts in exact integer arithmetic
+        # (floor division of exact integers); a fractional one uses floats.
+        integral = self.cycle_mult.is_integer()
+        r: float = int(self.cycle_mult) if integral else self.cycle_mult
+        quot: Callable[[Any, Any], Any] = operator.floordiv if integral else operator.truediv
+        log_r = math.log(r)
 
         def g(t: Any) -> Any:
+            # r in the step's dtype (r itself for Python numbers), so that both
+            # sides of (r^i - 1) / (r - 1) round alike: cycle 1 starts at exactly
+            # c also in float32.
+            rt = r + 0 * t
             i = floor(log(t * (r - 1) / c + 1) / log_r)
             # The float log can land one cycle off on an exact restart: correct it.
-            i = where(t < start(i), i - 1, where(t >= start(i + 1), i + 1, i))
-            return lo + (b * d**i - lo) * (1 + cos(_PI * (t - start(i)) / (c * r**i))) / 2
+            # Cycle i starts at c (r^i - 1) / (r - 1).
+            i = where(
+                t < c * quot(rt**i - 1, rt - 1),
+                i - 1,
+                where(t >= c * quot(rt ** (i + 1) - 1, rt - 1), i + 1, i),
+            )
+            start = c * quot(rt**i - 1, rt - 1)
+            peak = maximum(b * decay(i), lo)
+            return lo + (peak - lo) * (1 + cos(_PI * (t - start) / (c * rt**i))) / 2
 
         return g
 
@@ -428,9 +473,7 @@ class OneCycle(BaseSchedule):
     total_steps: int = attrs.field(converter=to_int, validator=check_count(1))
     pct_start: float = attrs.field(default=0.3, converter=to_float, validator=check_range(0, 1))
     div_factor: float = attrs.field(default=25.0, converter=to_float, validator=check_positive)
-    final_div_factor: float = attrs.field(
-        default=1e4, converter=to_float, validator=check_positive
-    )
+    final_div_factor: float = attrs.field(default=1e4, converter=to_float, validator=check_positive)
     anneal: str = attrs.field(default="cos", validator=check_choice("cos", "linear"))
     three_phase: bool = attrs.field(default=False, validator=check_flag)
 
@@ -439,36 +482,47 @@ class OneCycle(BaseSchedule):
         initial = peak / self.div_factor
         final = initial / self.final_div_factor
         last = float(total) - 1
-        e1 = float(pct * total) - 1
+        ends: tuple[float, ...]
+        lrs: tuple[float, ...]
         if self.three_phase:
-            e2 = float(2 * pct * total) - 2
-            ends, lrs = (e1, e2, last), (initial, peak, initial, final)
+            ends = (float(pct * total) - 1, float(2 * pct * total) - 2, last)
+            lrs = (initial, peak, initial, final)
         else:
-            ends, lrs = (e1, last), (initial, peak, final)
-        # Each phase: (start step, length, start lr, end lr). A zero-length
-        # phase (torch: 0/0) is moved one step back so that it ends on its end lr.
-        phases = []
+            ends = (float(pct * total) - 1, last)
+            lrs = (initial, peak, final)
+        # Each phase: (end step, start step, length, start lr, end lr). A
+        # zero-length phase (torch: 0/0) is moved one step back so that it
+        # ends on its end lr.
+        rows: list[tuple[float, float, float, float, float]] = []
         begin = 0.0
-        for i, end in enumerate(ends):
+        for end, a, z in zip(ends, lrs[:-1], lrs[1:], strict=True):
             length = end - begin
-            phases.append((begin - 1 if length == 0 else begin, length or 1.0, lrs[i], lrs[i + 1]))
+            rows.append((end, begin - 1 if length == 0 else begin, length or 1.0, a, z))
             begin = end
+        *earlier, final_row = rows
+        earlier_reversed = tuple(reversed(earlier))
         cos, minimum, where = m.cos, m.minimum, m.where
-        linear = self.anneal == "linear"
 
-        def pick(t: Any, k: int) -> Any:  # field k of t's phase
-            value = phases[-1][k]
-            for phase, end in zip(phases[-2::-1], ends[-2::-1]):
-                value = where(t <= end, phase[k], value)
+        def pick(t: Any, k: int) -> Any:  # field k of t's phase: the first with t <= end
+            value = final_row[k]
+            for row in earlier_reversed:
+                value = where(t <= row[0], row[k], value)
             return value
+
+        anneal: Callable[[Any, Any, Any], Any]
+        if self.anneal == "linear":
+
+            def anneal(a: Any, z: Any, x: Any) -> Any:  # torch _annealing_linear
+                return (z - a) * x + a
+
+        else:
+
+            def anneal(a: Any, z: Any, x: Any) -> Any:  # torch _annealing_cos
+                return z + (a - z) / 2.0 * (cos(_PI * x) + 1)
 
         def f(t: Any) -> Any:
             t = minimum(t, last)
-            x = (t - pick(t, 0)) / pick(t, 1)
-            a, z = pick(t, 2), pick(t, 3)
-            if linear:
-                return (z - a) * x + a
-            return z + (a - z) / 2.0 * (cos(_PI * x) + 1)
+            return anneal(pick(t, 3), pick(t, 4), (t - pick(t, 1)) / pick(t, 2))
 
         return f
 
@@ -499,23 +553,26 @@ class _Cyclic(BaseSchedule):
                 f"'max_lr' must be >= 'min_lr' (got max_lr={value!r}, min_lr={self.min_lr!r})"
             )
 
-    def _scale(self, m: Math, cycle: Any, t: Any) -> Any:
-        return 1.0
+    def _scaling(self, m: Math, size: float) -> Callable[[Any], Any] | None:
+        """The height of the wave at step *t* as a factor (cycles of *size* steps); None: 1."""
+        return None
 
     def _kernel(self, m: Math) -> Kernel:
         up = self.step_size
         down = up if self.step_size_down is None else self.step_size_down
         size = float(up + down)
-        ratio = up / size
-        lo, height, floor, where, scale = self.min_lr, self.max_lr - self.min_lr, m.floor, m.where, self._scale
+        lo, height, where = self.min_lr, self.max_lr - self.min_lr, m.where
 
-        def f(t: Any) -> Any:
-            cycle = floor(1 + t / size)
-            x = 1.0 + t / size - cycle
-            factor = where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
-            return lo + height * factor * scale(m, cycle, t)
+        def wave(t: Any) -> Any:
+            # The position in the cycle, exact for integer steps (also in
+            # float32), where torch's ``1 + t/size - floor(1 + t/size)`` cancels.
+            pos = t % size
+            return height * where(pos <= up, pos / up, (size - pos) / down)
 
-        return f
+        scale = self._scaling(m, size)
+        if scale is None:
+            return lambda t: lo + wave(t)
+        return lambda t: lo + wave(t) * scale(t)
 
 
 @attrs.frozen(kw_only=True)
@@ -565,8 +622,10 @@ class Triangular2(_Cyclic):
     Matches ``torch.optim.lr_scheduler.CyclicLR(mode="triangular2")``.
     """
 
-    def _scale(self, m: Math, cycle: Any, t: Any) -> Any:
-        return 0.5 ** (cycle - 1)  # == 1 / 2**(k-1) exactly, without overflow
+    def _scaling(self, m: Math, size: float) -> Callable[[Any], Any] | None:
+        """``1 / 2**(k - 1)`` in cycle *k* (counting from 1), exactly and without overflow."""
+        floor = m.floor
+        return lambda t: 0.5 ** floor(t / size)
 
 
 @attrs.frozen(kw_only=True)
@@ -593,8 +652,9 @@ class ExpRange(_Cyclic):
 
     gamma: float = attrs.field(converter=to_float, validator=check_decay)
 
-    def _scale(self, m: Math, cycle: Any, t: Any) -> Any:
-        return self.gamma**t
+    def _scaling(self, m: Math, size: float) -> Callable[[Any], Any] | None:
+        """``gamma ** t``."""
+        return _power(m, self.gamma)
 
 
 # -- warmup-shaped curves ------------------------------------------------------------
@@ -670,9 +730,7 @@ class Wsd(BaseSchedule):
 
     def __attrs_post_init__(self) -> None:
         if self.warmup_steps + self.stable_steps + self.decay_steps < 1:
-            raise ValueError(
-                "'warmup_steps' + 'stable_steps' + 'decay_steps' must be >= 1, got 0"
-            )
+            raise ValueError("'warmup_steps' + 'stable_steps' + 'decay_steps' must be >= 1, got 0")
 
     @property
     def total_steps(self) -> int:
@@ -680,20 +738,19 @@ class Wsd(BaseSchedule):
         return self.warmup_steps + self.stable_steps + self.decay_steps
 
     def _kernel(self, m: Math) -> Kernel:
-        b, lo, w, d = self.base_lr, self.min_lr, self.warmup_steps, self.decay_steps
-        begin = w + self.stable_steps - (1 if d == 0 else 0)  # D == 0: drop at W + S
-        d = max(d, 1)
+        b, lo, w = self.base_lr, self.min_lr, self.warmup_steps
+        begin, end = w + self.stable_steps, self.total_steps
+        span, width = max(self.decay_steps, 1), max(w, 1)
         cos, sqrt, minimum, maximum, where = m.cos, m.sqrt, m.minimum, m.maximum, m.where
-        shape = {
+        shape: Callable[[Any], Any] = {
             "linear": lambda p: 1 - p,
             "cosine": lambda p: 0.5 * (1.0 + cos(_PI * p)),
             "sqrt": lambda p: 1 - sqrt(p),
         }[self.decay]
-        width = max(w, 1)
 
         def f(t: Any) -> Any:
-            p = minimum(maximum(t - begin, 0) / d, 1.0)
-            return lo + (b - lo) * where(t < w, t / width, shape(p))
+            p = minimum(maximum(t - begin, 0) / span, 1.0)
+            return lo + (b - lo) * where(t < w, t / width, where(t < end, shape(p), 0.0))
 
         return f
 
@@ -745,32 +802,23 @@ class PiecewiseConstant(BaseSchedule):
         return lambda t: take(values, search(bounds, t))
 
 
-def _to_points(points: Any) -> tuple[tuple[int, float], ...]:
-    if isinstance(points, (str, bytes)):
-        return points  # type: ignore[no-any-return]  # rejected by the validator
+def _to_points(points: Iterable[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
+    value: object = points
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return points  # type: ignore[return-value]  # rejected by the validator
     try:
         return tuple((to_int(step), to_float(lr)) for step, lr in points)
     except (TypeError, ValueError):
-        return points  # type: ignore[no-any-return]  # rejected by the validator
+        return points  # type: ignore[return-value]  # rejected by the validator
 
 
-def _check_points(
-    _inst: object, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    if not isinstance(value, tuple) or not all(
-        isinstance(p, tuple) and len(p) == 2 for p in value
-    ):
+def _check_points(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in value):
         raise TypeError(f"'points' must be a sequence of (step, lr) pairs, got {value!r}")
     if not value:
         raise ValueError("'points' must not be empty")
-    steps = tuple(p[0] for p in value)
-    check_increasing_counts(minimum=0)(None, _Named("points.steps"), steps)
-    check_lrs(None, _Named("points.lrs"), tuple(p[1] for p in value))
-
-
-@attrs.frozen
-class _Named:
-    name: str
+    increasing_counts("points.steps", tuple(p[0] for p in value))
+    learning_rates("points.lrs", tuple(p[1] for p in value))
 
 
 @attrs.frozen(kw_only=True)
@@ -792,7 +840,9 @@ class PiecewiseLinear(BaseSchedule):
     ``total_steps`` is the last point's step.
     """
 
-    points: tuple[tuple[int, float], ...] = attrs.field(converter=_to_points, validator=_check_points)
+    points: tuple[tuple[int, float], ...] = attrs.field(
+        converter=_to_points, validator=_check_points
+    )
 
     @property
     def total_steps(self) -> int:

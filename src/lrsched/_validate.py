@@ -25,13 +25,20 @@ __all__ = [
     "check_choice",
     "check_count",
     "check_decay",
-    "check_float",
     "check_flag",
+    "check_float",
+    "check_ge",
+    "check_increasing_counts",
     "check_le",
     "check_lr",
+    "check_lrs",
     "check_positive",
+    "check_range",
     "did_you_mean",
+    "increasing_counts",
+    "learning_rates",
     "to_float",
+    "to_floats",
     "to_int",
     "to_ints",
 ]
@@ -44,14 +51,16 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 def to_float(value: float) -> float:
     """A real number (not a bool) as a Python float; anything else unchanged."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value)
+    v: object = value
+    if not isinstance(v, bool) and isinstance(v, numbers.Real):
+        return float(v)
     return value
 
 
 def to_int(value: int) -> int:
     """An integer-like value (not a bool) as a Python int; anything else unchanged."""
-    if isinstance(value, bool) or isinstance(value, float):
+    v: object = value
+    if isinstance(v, (bool, float)):
         return value
     try:
         return operator.index(value)
@@ -171,9 +180,9 @@ def check_choice(*choices: str) -> Validator:
 def check_le(other: str) -> Validator:
     """This field must be <= the field named *other* (checked after both are valid)."""
 
-    def check(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    def check(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         bound = getattr(inst, other)
-        if value > bound:  # type: ignore[operator]
+        if value > bound:
             raise ValueError(
                 f"{attribute.name!r} must be <= {other!r} "
                 f"(got {attribute.name}={value!r}, {other}={bound!r})"
@@ -182,33 +191,34 @@ def check_le(other: str) -> Validator:
     return check
 
 
-def check_increasing_counts(*, minimum: int = 0, allow_empty: bool = True) -> Validator:
-    """A tuple of ints >= *minimum*, strictly increasing."""
+def increasing_counts(name: str, value: object, *, minimum: int = 0) -> None:
+    """Check that *value* (named *name*) is a tuple of ints >= *minimum*, strictly increasing."""
+    if not isinstance(value, tuple):
+        raise TypeError(f"{name!r} must be a sequence of ints, got {value!r}")
+    for i, v in enumerate(value):
+        if type(v) is not int:
+            raise TypeError(f"{name}[{i}] must be an int, got {v!r}")
+        if v < minimum:
+            raise ValueError(f"{name}[{i}] must be >= {minimum}, got {v!r}")
+    for i in range(1, len(value)):
+        if value[i] <= value[i - 1]:
+            raise ValueError(
+                f"{name!r} must be strictly increasing, got {value!r} "
+                f"({name}[{i}]={value[i]!r} <= {name}[{i - 1}]={value[i - 1]!r})"
+            )
+
+
+def check_increasing_counts(*, minimum: int = 0) -> Validator:
+    """A tuple of ints >= *minimum*, strictly increasing (may be empty)."""
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        name = attribute.name
-        if not isinstance(value, tuple):
-            raise TypeError(f"{name!r} must be a sequence of ints, got {value!r}")
-        if not value and not allow_empty:
-            raise ValueError(f"{name!r} must not be empty")
-        for i, v in enumerate(value):
-            if type(v) is not int:
-                raise TypeError(f"{name}[{i}] must be an int, got {v!r}")
-            if v < minimum:
-                raise ValueError(f"{name}[{i}] must be >= {minimum}, got {v!r}")
-        for i in range(1, len(value)):
-            if value[i] <= value[i - 1]:
-                raise ValueError(
-                    f"{name!r} must be strictly increasing, got {value!r} "
-                    f"({name}[{i}]={value[i]!r} <= {name}[{i - 1}]={value[i - 1]!r})"
-                )
+        increasing_counts(attribute.name, value, minimum=minimum)
 
     return check
 
 
-def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A non-empty tuple of learning rates."""
-    name = attribute.name
+def learning_rates(name: str, value: object) -> None:
+    """Check that *value* (named *name*) is a non-empty tuple of learning rates."""
     if not isinstance(value, tuple):
         raise TypeError(f"{name!r} must be a sequence of numbers, got {value!r}")
     if not value:
@@ -216,6 +226,11 @@ def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> 
     for i, v in enumerate(value):
         if _real(f"{name}[{i}]", v) < 0:
             raise ValueError(f"{name}[{i}] must be >= 0, got {v!r}")
+
+
+def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A non-empty tuple of learning rates."""
+    learning_rates(attribute.name, value)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

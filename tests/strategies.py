@@ -1,0 +1,355 @@
+"""Hypothesis strategies for lrsched: valid leaf schedules, steps, composition trees.
+
+Parameters stay in sane ranges (learning rates in [0, 10], step counts in
+1..10_000) and respect the cross-field rules (``min_lr <= base_lr``,
+``min_lr <= max_lr``, strictly increasing milestones, ...), so every drawn
+schedule constructs without error. Import them as
+``from tests.strategies import leaf_schedules, steps, compositions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import strategies as st
+
+import lrsched
+from lrsched import (
+    BaseSchedule,
+    Constant,
+    Cosine,
+    CosineRestarts,
+    Exponential,
+    ExpRange,
+    InverseSqrt,
+    InverseTime,
+    Linear,
+    MultiStep,
+    OneCycle,
+    PiecewiseConstant,
+    PiecewiseLinear,
+    Polynomial,
+    StepDecay,
+    Triangular,
+    Triangular2,
+    Wsd,
+)
+
+__all__ = [
+    "LEAF_STRATEGIES",
+    "MAX_COUNT",
+    "MAX_LR",
+    "compositions",
+    "constants",
+    "cosine_restarts",
+    "cosines",
+    "counts",
+    "decays",
+    "exp_ranges",
+    "exponentials",
+    "int_steps",
+    "inverse_sqrts",
+    "inverse_times",
+    "leaf_schedules",
+    "linears",
+    "lrs",
+    "multi_steps",
+    "one_cycles",
+    "piecewise_constants",
+    "piecewise_linears",
+    "polynomials",
+    "step_decays",
+    "steps",
+    "triangular2s",
+    "triangulars",
+    "wsds",
+]
+
+#: Largest learning rate drawn.
+MAX_LR = 10.0
+#: Largest step count (total_steps, step_size, ...) drawn.
+MAX_COUNT = 10_000
+
+
+# -- building blocks ------------------------------------------------------------------
+
+
+def lrs(max_value: float = MAX_LR) -> st.SearchStrategy[float]:
+    """A learning rate in [0, *max_value*]."""
+    return st.floats(min_value=0.0, max_value=max_value, allow_nan=False, allow_infinity=False)
+
+
+def counts(min_value: int = 1, max_value: int = MAX_COUNT) -> st.SearchStrategy[int]:
+    """A step count in [*min_value*, *max_value*]."""
+    return st.integers(min_value=min_value, max_value=max_value)
+
+
+def decays() -> st.SearchStrategy[float]:
+    """A decay factor in (0, 1] (kept >= 0.01; 1.0 drawn often)."""
+    return st.one_of(st.just(1.0), st.floats(min_value=0.01, max_value=1.0))
+
+
+def _lr_pair(draw: st.DrawFn) -> tuple[float, float]:
+    """(low, high) learning rates with low <= high."""
+    a, b = draw(lrs()), draw(lrs())
+    return min(a, b), max(a, b)
+
+
+def _increasing(
+    draw: st.DrawFn, *, min_value: int = 0, min_size: int = 0, max_size: int = 5
+) -> list[int]:
+    """A strictly increasing list of ints in [min_value, MAX_COUNT]."""
+    values = draw(
+        st.lists(counts(min_value, MAX_COUNT), min_size=min_size, max_size=max_size, unique=True)
+    )
+    return sorted(values)
+
+
+# -- one strategy per leaf schedule ---------------------------------------------------
+
+
+@st.composite
+def constants(draw: st.DrawFn) -> Constant:
+    """A valid `constant`."""
+    return Constant(lr=draw(lrs()))
+
+
+@st.composite
+def step_decays(draw: st.DrawFn) -> StepDecay:
+    """A valid `step_decay`."""
+    return StepDecay(base_lr=draw(lrs()), step_size=draw(counts()), gamma=draw(decays()))
+
+
+@st.composite
+def multi_steps(draw: st.DrawFn) -> MultiStep:
+    """A valid `multi_step` (milestones may be empty)."""
+    return MultiStep(base_lr=draw(lrs()), milestones=_increasing(draw), gamma=draw(decays()))
+
+
+@st.composite
+def exponentials(draw: st.DrawFn) -> Exponential:
+    """A valid `exponential`."""
+    return Exponential(
+        base_lr=draw(lrs()),
+        gamma=draw(decays()),
+        decay_steps=draw(counts()),
+        staircase=draw(st.booleans()),
+    )
+
+
+@st.composite
+def linears(draw: st.DrawFn) -> Linear:
+    """A valid `linear` (ramping up or down)."""
+    return Linear(start_lr=draw(lrs()), end_lr=draw(lrs()), total_steps=draw(counts()))
+
+
+@st.composite
+def polynomials(draw: st.DrawFn) -> Polynomial:
+    """A valid `polynomial`."""
+    lo, hi = _lr_pair(draw)
+    return Polynomial(
+        base_lr=hi,
+        min_lr=lo,
+        total_steps=draw(counts()),
+        power=draw(st.one_of(st.sampled_from([0.5, 1.0, 2.0]), st.floats(0.1, 5.0))),
+    )
+
+
+@st.composite
+def cosines(draw: st.DrawFn) -> Cosine:
+    """A valid `cosine`."""
+    lo, hi = _lr_pair(draw)
+    return Cosine(base_lr=hi, min_lr=lo, total_steps=draw(counts()))
+
+
+@st.composite
+def cosine_restarts(draw: st.DrawFn) -> CosineRestarts:
+    """A valid `cosine_restarts` (integer and fractional ``cycle_mult``)."""
+    lo, hi = _lr_pair(draw)
+    return CosineRestarts(
+        base_lr=hi,
+        min_lr=lo,
+        cycle_steps=draw(counts()),
+        cycle_mult=draw(st.one_of(st.sampled_from([1, 2, 3]), st.floats(1.0, 4.0))),
+        cycle_decay=draw(decays()),
+    )
+
+
+@st.composite
+def inverse_sqrts(draw: st.DrawFn) -> InverseSqrt:
+    """A valid `inverse_sqrt`."""
+    return InverseSqrt(base_lr=draw(lrs()), warmup_steps=draw(counts()))
+
+
+@st.composite
+def inverse_times(draw: st.DrawFn) -> InverseTime:
+    """A valid `inverse_time`."""
+    return InverseTime(
+        base_lr=draw(lrs()),
+        decay_rate=draw(lrs()),
+        decay_steps=draw(counts()),
+        staircase=draw(st.booleans()),
+    )
+
+
+@st.composite
+def one_cycles(draw: st.DrawFn) -> OneCycle:
+    """A valid `one_cycle` (both anneals, two and three phases)."""
+    return OneCycle(
+        max_lr=draw(lrs()),
+        total_steps=draw(counts()),
+        pct_start=draw(st.one_of(st.just(0.3), st.floats(0.01, 0.99))),
+        div_factor=draw(st.one_of(st.just(25.0), st.floats(1.0, 1e3))),
+        final_div_factor=draw(st.one_of(st.just(1e4), st.floats(1.0, 1e5))),
+        anneal=draw(st.sampled_from(["cos", "linear"])),
+        three_phase=draw(st.booleans()),
+    )
+
+
+def _cyclic_args(draw: st.DrawFn) -> dict[str, object]:
+    lo, hi = _lr_pair(draw)
+    return {
+        "min_lr": lo,
+        "max_lr": hi,
+        "step_size": draw(counts()),
+        "step_size_down": draw(st.one_of(st.none(), counts())),
+    }
+
+
+@st.composite
+def triangulars(draw: st.DrawFn) -> Triangular:
+    """A valid `triangular` (with and without ``step_size_down``)."""
+    return Triangular(**_cyclic_args(draw))  # type: ignore[arg-type]
+
+
+@st.composite
+def triangular2s(draw: st.DrawFn) -> Triangular2:
+    """A valid `triangular2`."""
+    return Triangular2(**_cyclic_args(draw))  # type: ignore[arg-type]
+
+
+@st.composite
+def exp_ranges(draw: st.DrawFn) -> ExpRange:
+    """A valid `exp_range` (gamma near 1, as in practice, and 1.0)."""
+    gamma = draw(st.one_of(st.just(1.0), st.floats(0.9, 1.0)))
+    return ExpRange(gamma=gamma, **_cyclic_args(draw))  # type: ignore[arg-type]
+
+
+@st.composite
+def wsds(draw: st.DrawFn) -> Wsd:
+    """A valid `wsd` (any phase may be empty, not all three)."""
+    lo, hi = _lr_pair(draw)
+    w, s, d = (draw(counts(0)) for _ in range(3))
+    if w + s + d == 0:
+        d = 1
+    return Wsd(
+        base_lr=hi,
+        min_lr=lo,
+        warmup_steps=w,
+        stable_steps=s,
+        decay_steps=d,
+        decay=draw(st.sampled_from(["linear", "cosine", "sqrt"])),
+    )
+
+
+@st.composite
+def piecewise_constants(draw: st.DrawFn) -> PiecewiseConstant:
+    """A valid `piecewise_constant`."""
+    boundaries = _increasing(draw)
+    values = draw(st.lists(lrs(), min_size=len(boundaries) + 1, max_size=len(boundaries) + 1))
+    return PiecewiseConstant(boundaries=boundaries, values=values)
+
+
+@st.composite
+def piecewise_linears(draw: st.DrawFn) -> PiecewiseLinear:
+    """A valid `piecewise_linear` (1 to 6 points)."""
+    xs = _increasing(draw, min_size=1, max_size=6)
+    ys = draw(st.lists(lrs(), min_size=len(xs), max_size=len(xs)))
+    return PiecewiseLinear(points=list(zip(xs, ys, strict=True)))
+
+
+#: The strategy of each leaf schedule class.
+LEAF_STRATEGIES: dict[type[BaseSchedule], Callable[[], st.SearchStrategy[BaseSchedule]]] = {
+    Constant: constants,
+    StepDecay: step_decays,
+    MultiStep: multi_steps,
+    Exponential: exponentials,
+    Linear: linears,
+    Polynomial: polynomials,
+    Cosine: cosines,
+    CosineRestarts: cosine_restarts,
+    InverseSqrt: inverse_sqrts,
+    InverseTime: inverse_times,
+    OneCycle: one_cycles,
+    Triangular: triangulars,
+    Triangular2: triangular2s,
+    ExpRange: exp_ranges,
+    Wsd: wsds,
+    PiecewiseConstant: piecewise_constants,
+    PiecewiseLinear: piecewise_linears,
+}
+
+
+def leaf_schedules() -> st.SearchStrategy[BaseSchedule]:
+    """Any one of the 17 leaf schedules, with valid parameters."""
+    return st.one_of(*(strategy() for strategy in LEAF_STRATEGIES.values()))
+
+
+# -- steps ---------------------------------------------------------------------------
+
+
+def int_steps(max_value: int = 2**62) -> st.SearchStrategy[int]:
+    """An int step in [0, *max_value*], often small (where the curves change)."""
+    return st.one_of(
+        st.integers(min_value=0, max_value=min(max_value, 2 * MAX_COUNT)),
+        st.integers(min_value=0, max_value=max_value),
+    )
+
+
+def steps(max_value: int = 2**62) -> st.SearchStrategy[int | float]:
+    """A valid step: an int up to *max_value* or a finite float >= 0 (fractional too)."""
+    return st.one_of(
+        int_steps(max_value),
+        st.floats(min_value=0.0, max_value=float(2 * MAX_COUNT)),
+        st.floats(min_value=0.0, max_value=float(max_value)),
+    )
+
+
+# -- composition trees ---------------------------------------------------------------
+
+
+def _bounded(draw: st.DrawFn, s: BaseSchedule) -> BaseSchedule:
+    """*s* itself if bounded, else ``s.for_steps(n)``."""
+    return s if s.total_steps is not None else s.for_steps(draw(counts()))
+
+
+@st.composite
+def compositions(draw: st.DrawFn, max_depth: int = 3) -> BaseSchedule:
+    """A random composition tree of leaves, at most *max_depth* composites deep.
+
+    Nodes are ``with_warmup``, ``W >> s``, ``warmup(...) >> s``, ``+`` (all
+    but the last phase bounded), ``for_steps``, ``k * s`` and ``per_epoch``.
+    """
+    if max_depth <= 0 or draw(st.integers(0, 3)) == 0:
+        return draw(leaf_schedules())
+    child = draw(compositions(max_depth - 1))
+    kind = draw(st.sampled_from(["warmup", "shift", "prefix", "seq", "bound", "scale", "epoch"]))
+    if kind == "warmup":
+        warmed: BaseSchedule = lrsched.with_warmup(
+            child, warmup_steps=draw(counts(1)), start_lr=draw(lrs())
+        )
+        return warmed
+    if kind == "shift":
+        return draw(counts(1)) >> child
+    if kind == "prefix":
+        return lrsched.warmup(steps=draw(counts(1)), start_lr=draw(lrs())) >> child
+    if kind == "seq":
+        others = draw(st.lists(compositions(max_depth - 1), min_size=1, max_size=2))
+        phases = [child, *others]
+        return lrsched.sequential([_bounded(draw, p) for p in phases[:-1]] + [phases[-1]])
+    if kind == "bound":
+        return child.for_steps(draw(counts()))
+    if kind == "scale":
+        k = draw(st.floats(min_value=0.0, max_value=10.0))
+        return k * child if draw(st.booleans()) else child * k
+    return child.per_epoch(draw(counts(1, 100)), staircase=draw(st.booleans()))
