@@ -214,10 +214,6 @@ class TestUserSchedule:
             s(None)  # type: ignore[call-overload]
         assert type(s(np.int64(10))) is float
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BaseSchedule does not validate steps for a user __call__ (reported to lead)",
-    )
     def test_direct_call_validates_steps(self) -> None:
         """Calling a user schedule directly validates the step like a built-in."""
         with pytest.raises(ValueError, match="-1"):

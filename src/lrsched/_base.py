@@ -13,6 +13,7 @@ A user-defined schedule may instead override ``__call__`` (and
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import operator
@@ -89,10 +90,15 @@ class _Node:
         Built-ins override this. The default serves user-defined subclasses
         that override ``__call__`` instead: the schedule itself is its kernel.
         """
-        if type(self).__call__ is _Node.__call__:
+        call = type(self).__call__
+        if call is _Node.__call__:
             raise TypeError(f"{type(self).__name__} must define __call__(self, step, /)")
-        fn = self.__call__
-        return fn if m.is_array else lambda t: float(fn(t))
+        # The user's own __call__, without the step check its wrapper adds:
+        # a composite has checked the step already.
+        user_call = getattr(call, "__lrsched_unchecked__", call)
+        if m.is_array:
+            return lambda t: user_call(self, t)
+        return lambda t: float(user_call(self, t))
 
     def _scalar_fn(self) -> Kernel:
         """The scalar kernel, built on first use and cached in the ``_fn`` slot."""
@@ -220,6 +226,26 @@ class BaseSchedule(_Node):
     """
 
     __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A user-defined schedule writes __call__(self, step) for valid steps;
+        # wrap it once so that direct calls validate the step (as built-ins do)
+        # and return a float for a scalar step.
+        super().__init_subclass__(**kwargs)
+        call = cls.__dict__.get("__call__")
+        if call is None or hasattr(call, "__lrsched_unchecked__"):
+            return  # inherited, or already wrapped (attrs rebuilds slotted classes)
+
+        @functools.wraps(call)
+        def checked_call(self: Any, step: Any, /) -> Any:
+            if step.__class__ is int and step >= 0:
+                return float(call(self, step))
+            if is_array(step):
+                return call(self, step)
+            return float(call(self, check_step(step)))
+
+        checked_call.__lrsched_unchecked__ = call  # type: ignore[attr-defined]
+        cls.__call__ = checked_call  # type: ignore[method-assign]
 
     if TYPE_CHECKING:
         # Arrays first: numpy.ndarray also has __index__.

@@ -9,7 +9,6 @@ group schedule's multipliers, a `warmup` prefix) does not check it again.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
@@ -354,32 +353,28 @@ class Sequential(BaseSchedule):
         return self._starts[1:]
 
     def _kernel(self, m: Math) -> Kernel:
-        starts = self._starts
-        kernels = tuple(kernel_of(p, m) for p in self.phases)
-        if len(kernels) == 1:
-            return kernels[0]
+        starts, phases = self._starts, self.phases
         if not m.is_array:
-            if len(kernels) == 2:
-                first, second = kernels
-                end = starts[1]
-                return lambda t: first(t) if t < end else second(t - end)
-            table = tuple(zip(starts, kernels, strict=True))
-            search = bisect.bisect_right
-
-            def f(t: Any) -> Any:
-                start, kernel = table[search(starts, t) - 1]
-                return kernel(t - start)
-
-            return f
-        maximum, searchsorted, switch = m.maximum, m.searchsorted, m.switch
-        array_starts = m.asarray(starts)
+            # A phase before the last only sees steps t - start < its length, so
+            # the hold of a for_steps phase there is dead code: call what it bounds.
+            kernels = [
+                kernel_of(p.schedule if isinstance(p, Bounded) else p, m) for p in phases[:-1]
+            ]
+            kernels.append(kernel_of(phases[-1], m))
+        else:
+            kernels = [kernel_of(p, m) for p in phases]
+        maximum = m.maximum
 
         def shifted(kernel: Kernel, start: int) -> Kernel:
-            # A branch may see other phases' steps (results discarded): keep them >= 0.
-            return kernel if start == 0 else lambda t: kernel(maximum(t - start, 0))
+            if start == 0:
+                return kernel
+            if not m.is_array:
+                return lambda t: kernel(t - start)
+            # On arrays a phase also sees other phases' steps (results discarded): keep them >= 0.
+            return lambda t: kernel(maximum(t - start, 0))
 
-        branches = tuple(shifted(k, s) for k, s in zip(kernels, starts, strict=True))
-        return lambda t: switch(searchsorted(array_starts, t) - 1, branches, t)
+        pieces = [shifted(k, s) for k, s in zip(kernels, starts, strict=True)]
+        return m.piecewise(starts[1:], pieces)
 
 
 def sequential(phases: Iterable[Phase]) -> Sequential:

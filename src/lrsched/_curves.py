@@ -62,21 +62,6 @@ __all__ = [
 _PI = 3.141592653589793
 
 
-def _power(m: Math, base: float) -> Callable[[Any], Any]:
-    """``x -> base ** x`` for a constant ``base > 0``, as precise as *m*'s dtype allows.
-
-    Python floats use ``base ** x`` (torch's expression: ``0.5 ** 3 == 0.125``).
-    Arrays use ``exp(x * log(base))``: ``base ** x`` would first round *base*
-    to the array's dtype, an error that grows with *x* (in float32,
-    ``0.9999 ** 20000`` is off by 1e-3), while ``log(base)`` stays float64
-    until multiplied, so the relative error is ``|x log(base)|`` ulps.
-    """
-    if not m.is_array:
-        return lambda x: base**x
-    log_base, exp = math.log(base), m.exp
-    return lambda x: exp(x * log_base)
-
-
 def _lr() -> Any:
     return attrs.field(converter=to_float, validator=check_lr)
 
@@ -135,8 +120,8 @@ class StepDecay(BaseSchedule):
     gamma: float = attrs.field(converter=to_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, s, power = self.base_lr, self.step_size, _power(m, self.gamma)
-        return lambda t: b * power(t // s)
+        b, s, g, power = self.base_lr, self.step_size, self.gamma, m.power
+        return lambda t: b * power(g, t // s)
 
 
 @attrs.frozen(kw_only=True)
@@ -209,10 +194,10 @@ class Exponential(BaseSchedule):
     staircase: bool = attrs.field(default=False, validator=check_flag)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, d, power = self.base_lr, self.decay_steps, _power(m, self.gamma)
+        b, d, g, power = self.base_lr, self.decay_steps, self.gamma, m.power
         if self.staircase:
-            return lambda t: b * power(t // d)
-        return lambda t: b * power(t / d)
+            return lambda t: b * power(g, t // d)
+        return lambda t: b * power(g, t / d)
 
 
 # -- smooth decays ---------------------------------------------------------------------
@@ -360,13 +345,13 @@ class CosineRestarts(BaseSchedule):
     cycle_decay: float = attrs.field(default=1.0, converter=to_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
-        b, lo, c, decay = self.base_lr, self.min_lr, self.cycle_steps, _power(m, self.cycle_decay)
+        b, lo, c, d, power = self.base_lr, self.min_lr, self.cycle_steps, self.cycle_decay, m.power
         cos, floor, log, maximum, where = m.cos, m.floor, m.log, m.maximum, m.where
         if self.cycle_mult == 1.0:
 
             def f(t: Any) -> Any:
                 i = t // c
-                peak = maximum(b * decay(i), lo)  # a decayed peak never goes below the floor
+                peak = maximum(b * power(d, i), lo)  # a decayed peak never goes below the floor
                 return lo + (peak - lo) * (1 + cos(_PI * (t - i * c) / c)) / 2
 
             return f
@@ -391,7 +376,7 @@ class CosineRestarts(BaseSchedule):
                 where(t >= c * quot(rt ** (i + 1) - 1, rt - 1), i + 1, i),
             )
             start = c * quot(rt**i - 1, rt - 1)
-            peak = maximum(b * decay(i), lo)
+            peak = maximum(b * power(d, i), lo)
             return lo + (peak - lo) * (1 + cos(_PI * (t - start) / (c * rt**i))) / 2
 
         return g
@@ -490,25 +475,7 @@ class OneCycle(BaseSchedule):
         else:
             ends = (float(pct * total) - 1, last)
             lrs = (initial, peak, final)
-        # Each phase: (end step, start step, length, start lr, end lr). A
-        # zero-length phase (torch: 0/0) is moved one step back so that it
-        # ends on its end lr.
-        rows: list[tuple[float, float, float, float, float]] = []
-        begin = 0.0
-        for end, a, z in zip(ends, lrs[:-1], lrs[1:], strict=True):
-            length = end - begin
-            rows.append((end, begin - 1 if length == 0 else begin, length or 1.0, a, z))
-            begin = end
-        *earlier, final_row = rows
-        earlier_reversed = tuple(reversed(earlier))
-        cos, minimum, where = m.cos, m.minimum, m.where
-
-        def pick(t: Any, k: int) -> Any:  # field k of t's phase: the first with t <= end
-            value = final_row[k]
-            for row in earlier_reversed:
-                value = where(t <= row[0], row[k], value)
-            return value
-
+        cos, minimum = m.cos, m.minimum
         anneal: Callable[[Any, Any, Any], Any]
         if self.anneal == "linear":
 
@@ -520,11 +487,22 @@ class OneCycle(BaseSchedule):
             def anneal(a: Any, z: Any, x: Any) -> Any:  # torch _annealing_cos
                 return z + (a - z) / 2.0 * (cos(_PI * x) + 1)
 
-        def f(t: Any) -> Any:
-            t = minimum(t, last)
-            return anneal(pick(t, 3), pick(t, 4), (t - pick(t, 1)) / pick(t, 2))
+        def phase(begin: float, length: float, a: float, z: float) -> Kernel:
+            return lambda t: anneal(a, z, (t - begin) / length)
 
-        return f
+        # Phase i runs from the previous end to its end step, from lrs[i] to
+        # lrs[i + 1]. A zero-length phase (torch: 0/0) is moved one step back
+        # so that it ends on its end lr.
+        pieces, begin = [], 0.0
+        for end, a, z in zip(ends, lrs[:-1], lrs[1:], strict=True):
+            length = end - begin
+            pieces.append(phase(begin - 1 if length == 0 else begin, length or 1.0, a, z))
+            begin = end
+        # torch picks the first phase with t <= end; with the running maximum of
+        # the ends as breaks, that is the piece whose range holds t.
+        breaks = [max(ends[: i + 1]) for i in range(len(ends) - 1)]
+        select = m.piecewise(breaks, pieces, inclusive=True)
+        return lambda t: select(minimum(t, last))
 
 
 @attrs.frozen(kw_only=True)
@@ -654,7 +632,8 @@ class ExpRange(_Cyclic):
 
     def _scaling(self, m: Math, size: float) -> Callable[[Any], Any] | None:
         """``gamma ** t``."""
-        return _power(m, self.gamma)
+        g, power = self.gamma, m.power
+        return lambda t: power(g, t)
 
 
 # -- warmup-shaped curves ------------------------------------------------------------
@@ -687,8 +666,14 @@ class InverseSqrt(BaseSchedule):
     warmup_steps: int = attrs.field(converter=to_int, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
-        b, w, sqrt, maximum, where = self.base_lr, self.warmup_steps, m.sqrt, m.maximum, m.where
-        return lambda t: b * where(t < w, t / w, 1.0 / sqrt(maximum(t, w) / w))
+        b, w, sqrt, maximum = self.base_lr, self.warmup_steps, m.sqrt, m.maximum
+        return m.piecewise(
+            (w,),
+            (
+                lambda t: b * (t / w),
+                lambda t: b * (1.0 / sqrt(maximum(t, w) / w)),  # max: arrays see warmup steps too
+            ),
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -741,18 +726,21 @@ class Wsd(BaseSchedule):
         b, lo, w = self.base_lr, self.min_lr, self.warmup_steps
         begin, end = w + self.stable_steps, self.total_steps
         span, width = max(self.decay_steps, 1), max(w, 1)
-        cos, sqrt, minimum, maximum, where = m.cos, m.sqrt, m.minimum, m.maximum, m.where
+        cos, sqrt, minimum, maximum = m.cos, m.sqrt, m.minimum, m.maximum
         shape: Callable[[Any], Any] = {
             "linear": lambda p: 1 - p,
             "cosine": lambda p: 0.5 * (1.0 + cos(_PI * p)),
             "sqrt": lambda p: 1 - sqrt(p),
         }[self.decay]
-
-        def f(t: Any) -> Any:
-            p = minimum(maximum(t - begin, 0) / span, 1.0)
-            return lo + (b - lo) * where(t < w, t / width, where(t < end, shape(p), 0.0))
-
-        return f
+        # warmup [0, W), stable and decay [W, W+S+D) (p = 0 while stable), then min_lr
+        return m.piecewise(
+            (w, end),
+            (
+                lambda t: lo + (b - lo) * (t / width),
+                lambda t: lo + (b - lo) * shape(minimum(maximum(t - begin, 0) / span, 1.0)),
+                lambda t: lo + (b - lo) * 0.0,
+            ),
+        )
 
 
 # -- piecewise curves --------------------------------------------------------------
@@ -852,16 +840,15 @@ class PiecewiseLinear(BaseSchedule):
     def _kernel(self, m: Math) -> Kernel:
         xs = tuple(float(p[0]) for p in self.points)
         ys = tuple(p[1] for p in self.points)
-        # slope of each segment; the last "segment" is flat so that t >= x_n gives y_n exactly
-        slopes = tuple((ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1))
-        slopes += (0.0,)
-        x0, xn, n = xs[0], xs[-1], len(xs)
-        ax, ay, aslope = m.asarray(xs), m.asarray(ys), m.asarray(slopes)
-        search, take, minimum, maximum = m.searchsorted, m.take, m.minimum, m.maximum
 
-        def f(t: Any) -> Any:
-            t = minimum(maximum(t, x0), xn)
-            j = minimum(maximum(search(ax, t) - 1, 0), n - 1)
-            return take(aslope, j) * (t - take(ax, j)) + take(ay, j)
+        def flat(y: float) -> Kernel:
+            return lambda t: y
 
-        return f
+        def segment(x0: float, y0: float, x1: float, y1: float) -> Kernel:
+            slope = (y1 - y0) / (x1 - x0)
+            return lambda t: slope * (t - x0) + y0  # numpy.interp's expression
+
+        # y_0 before the first point, one piece per segment, y_n from the last point on
+        pairs = zip(self.points[:-1], self.points[1:], strict=True)
+        segments = [segment(*a, *b) for a, b in pairs]
+        return m.piecewise(xs, [flat(ys[0]), *segments, flat(ys[-1])])

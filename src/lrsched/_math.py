@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -50,12 +51,30 @@ def _identity(seq: Sequence[float]) -> Sequence[float]:
     return seq
 
 
-def _take(seq: Sequence[Any], index: int) -> Any:
-    return seq[index]
-
-
 def _switch(index: int, branches: Sequence[Kernel], x: Any) -> Any:
     return branches[index](x)
+
+
+def _scalar_piecewise(
+    breaks: Sequence[float], pieces: Sequence[Kernel], *, inclusive: bool = False
+) -> Kernel:
+    # Only the piece a step belongs to is evaluated: an if-chain for up to
+    # three pieces (the common warmup/hold/decay shapes), bisection beyond.
+    n = len(pieces)
+    if n == 1:
+        return pieces[0]
+    if n == 2:
+        (b,), (p0, p1) = breaks, pieces
+        if inclusive:
+            return lambda t: p0(t) if t <= b else p1(t)
+        return lambda t: p0(t) if t < b else p1(t)
+    if n == 3:
+        (b0, b1), (p0, p1, p2) = breaks, pieces
+        if inclusive:
+            return lambda t: p0(t) if t <= b0 else (p1(t) if t <= b1 else p2(t))
+        return lambda t: p0(t) if t < b0 else (p1(t) if t < b1 else p2(t))
+    table, search = tuple(breaks), bisect.bisect_left if inclusive else bisect.bisect_right
+    return lambda t: pieces[search(table, t)](t)
 
 
 class Math:
@@ -70,6 +89,8 @@ class Math:
         "log",
         "maximum",
         "minimum",
+        "piecewise",
+        "power",
         "searchsorted",
         "sqrt",
         "switch",
@@ -99,6 +120,19 @@ class Math:
     #: arrays, every branch must accept any element of *x* (it may see the
     #: elements of other branches, whose results are discarded).
     switch: Callable[[Any, Sequence[Kernel], Any], Any]
+    #: ``power(base, x)``: ``base ** x`` for a constant Python float ``base > 0``.
+    #: Python numbers use ``base ** x`` (torch's expression: ``0.5 ** 3 ==
+    #: 0.125``); arrays use ``exp(x * log(base))``: ``base ** x`` would first
+    #: round *base* to the array's dtype, an error that grows with *x* (in
+    #: float32, ``0.9999 ** 20000`` is off by 1e-3), while ``log(base)`` stays
+    #: float64 until multiplied.
+    power: Callable[[float, Any], Any]
+    #: ``piecewise(breaks, pieces, inclusive=False)`` (at kernel build time): a
+    #: kernel that is ``pieces[i](t)`` where ``breaks[i-1] <= t < breaks[i]``
+    #: (``breaks[i-1] < t <= breaks[i]`` if *inclusive*); *breaks* sorted, one
+    #: fewer than *pieces*. On scalars only that piece runs; on arrays it is a
+    #: `switch`, so every piece must accept any step.
+    piecewise: Callable[..., Kernel]
 
 
 def _scalar_math() -> Math:
@@ -113,9 +147,11 @@ def _scalar_math() -> Math:
     m.maximum = max
     m.where = _where
     m.searchsorted = bisect.bisect_right
-    m.take = _take
+    m.take = operator.getitem
     m.asarray = _identity
     m.switch = _switch
+    m.piecewise = _scalar_piecewise
+    m.power = operator.pow
     return m
 
 
@@ -240,6 +276,8 @@ class ArrayMath(Math):
         self.take = self._take
         self.asarray = self._asarray
         self.switch = self._switch
+        self.piecewise = self._piecewise
+        self.power = self._power
 
     @classmethod
     def for_steps(cls, x: Any) -> tuple[ArrayMath, Any]:
@@ -340,6 +378,18 @@ class ArrayMath(Math):
 
     def _take(self, values: Any, index: Any) -> Any:
         return self.xp.take(values, index)
+
+    def _power(self, base: float, x: Any) -> Any:
+        return self.exp(x * math.log(base))
+
+    def _piecewise(
+        self, breaks: Sequence[float], pieces: Sequence[Kernel], *, inclusive: bool = False
+    ) -> Kernel:
+        if len(pieces) == 1:
+            return pieces[0]
+        xp, switch, side = self.xp, self._switch, "left" if inclusive else "right"
+        table = self._asarray(breaks)
+        return lambda t: switch(xp.searchsorted(table, t, side=side), pieces, t)
 
     def _switch(self, index: Any, branches: Sequence[Kernel], x: Any) -> Any:
         n = len(branches)
