@@ -14,6 +14,7 @@ import argparse
 import inspect
 import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,7 @@ def compositions() -> dict[str, tuple[Any, int]]:
             2000,
         ),
         "groups": (
-            (100 >> c(base_lr=1e-3, min_lr=1e-5, total_steps=900))
-            * {"backbone": 0.1, "head": 1.0},
+            (100 >> c(base_lr=1e-3, min_lr=1e-5, total_steps=900)) * {"backbone": 0.1, "head": 1.0},
             1000,
         ),
     }
@@ -82,7 +82,7 @@ def compositions() -> dict[str, tuple[Any, int]]:
 
 
 def _dedent_block(lines: list[str]) -> list[str]:
-    return inspect.cleandoc("\n".join(lines)).splitlines() if lines else []
+    return textwrap.dedent("\n".join(lines)).strip("\n").splitlines() if lines else []
 
 
 def _inline(text: str) -> str:
@@ -96,16 +96,19 @@ def docstring_markdown(obj: type, heading: str) -> tuple[str, dict[str, list[str
     doc = inspect.cleandoc(obj.__doc__ or "")
     lines = doc.splitlines()
     out = [f"## `{heading}`", "", _inline(lines[0]), ""]
-    section: str | None = None
-    block: list[str] = []
-    sections: dict[str, list[str]] = {"body": []}
+    # Google-style sections are indented under their header; an unindented
+    # line after a section (e.g. "Matches ...") goes on as text ("tail").
+    section = "body"
+    sections: dict[str, list[str]] = {"body": [], "tail": []}
     for line in lines[1:]:
         match = re.fullmatch(r"(Args|Examples|References):", line.strip())
         if match and not line.startswith(" "):
             section = match.group(1)
             sections[section] = []
             continue
-        sections[section or "body"].append(line)
+        if section not in ("body", "tail") and line.strip() and not line.startswith(" "):
+            section = "tail"
+        sections[section].append(line)
     # body: math blocks and paragraphs
     body = sections["body"]
     for line in body:
@@ -164,6 +167,9 @@ def schedules_page(img: str) -> str:
         parts.append("")
         if "Examples" in sections:
             parts += ["```python", *_dedent_block(sections["Examples"]), "", "```", ""]
+        tail = [_inline(line) for line in _dedent_block(sections["tail"])]
+        if tail:
+            parts += [*tail, ""]
         if "References" in sections:
             refs = " ".join(line.strip() for line in sections["References"] if line.strip())
             parts += [f"Reference: {_inline(refs)}", ""]
@@ -231,7 +237,8 @@ def api_page() -> str:
     for module in ("lrsched.plot", "lrsched.torch", "lrsched.keras"):
         parts.append(f"- `{module}`: see [integrations](integrations.md) and [cli](cli.md).")
     missing = sorted(set(lrsched.__all__) - listed - {"__version__"})
-    missing = [n for n in missing if getattr(lrsched, n) not in {getattr(lrsched, m) for m in listed}]
+    shown = {getattr(lrsched, m) for m in listed}
+    missing = [n for n in missing if getattr(lrsched, n) not in shown]
     if missing:
         raise SystemExit(f"api.md does not list: {', '.join(missing)}")
     return "\n".join(parts).rstrip() + "\n"

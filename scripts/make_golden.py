@@ -22,7 +22,13 @@ Each file holds ``{"topic", "versions", "cases"}``; a case holds
 * optionally ``note``: anything a reader should know (e.g. where the
   reference rounds a differently written expression).
 
+* optionally ``atol``: an absolute tolerance, only where the reference is not
+  float64-accurate (Keras' cosine schedules, see `KERAS_COS_ATOL`).
+
 plateau.json holds metric sequences and torch's ReduceLROnPlateau rates instead.
+migration_<library>.json prove the rows of docs/migration.md (with migration.json,
+the compositions); tests/test_migration.py ties each row to its case. Regenerate
+some topics only with ``python scripts/make_golden.py migration_keras ...``.
 """
 
 from __future__ import annotations
@@ -71,7 +77,7 @@ jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call]
 
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
-import optax  # type: ignore[import-untyped]  # noqa: E402
+import optax  # noqa: E402
 import torch  # noqa: E402
 import transformers  # noqa: E402
 from torch.optim import lr_scheduler as tls  # noqa: E402
@@ -152,6 +158,7 @@ def make_case(
     values: Sequence[float],
     *,
     note: str | None = None,
+    atol: float | None = None,
 ) -> Case:
     assert len(steps) == len(values)
     case: Case = {
@@ -163,6 +170,8 @@ def make_case(
     }
     if note is not None:
         case["note"] = note
+    if atol is not None:  # only where the reference itself is not float64 (keras' cosine)
+        case["atol"] = atol
     for v in case["values"]:
         assert math.isfinite(v), (case_id, v)
     return case
@@ -951,11 +960,671 @@ def migration_cases() -> list[Case]:
                     W=w,
                     D=d,
                     start_factor=sf,
+                    end_factor=1.0,
+                    total_iters=w,
+                    T_max=d,
                     eta_min=lo,
+                    milestones=[w],
                 ),
                 steps,
                 pick(curve, steps),
                 note="torch steps both phases in their chainable (recursive) forms",
+            )
+        )
+    return cases
+
+
+# -- migration tables (docs/migration.md): one file per library ------------------
+#
+# Each case proves one row of docs/migration.md: the row's lrsched expression is
+# the case's schedule, the row's call is the case's reference. Rows whose case
+# is already in another file (torch.json, optax.json, ...) cite that case.
+
+
+def _scalar_curve(fn: Callable[[Any], Any], steps: Sequence[int]) -> list[float]:
+    """A keras schedule evaluated one step at a time (its ``cond`` takes a scalar step).
+
+    No float64 check: see `KERAS_COS_ATOL`.
+    """
+    return [float(np.asarray(fn(jnp.asarray(s, dtype=jnp.int64)))) for s in steps]
+
+
+#: Keras 3 evaluates ``ops.cos`` in float32 even with floatx float64 (its
+#: ``result_type`` maps 64-bit floats to 32-bit), so its cosine schedules are
+#: float32-accurate only: their cases allow an absolute error of this times the peak.
+KERAS_COS_ATOL = 2.0**-21
+
+KERAS_COS_NOTE = (
+    "keras computes the cosine in float32 (ops.cos promotes float64 to float32), so this case "
+    "allows |error| <= atol = 2**-21 * peak; lrsched computes the same formula in float64"
+)
+
+
+def _keras_curve(fn: Callable[[Any], Any], steps: Sequence[int]) -> list[float]:
+    """A keras schedule over an array of steps (float32 cosine allowed, see `_scalar_curve`)."""
+    return [float(v) for v in np.asarray(fn(jnp.asarray(steps, dtype=jnp.int64)))]
+
+
+def migration_torch_cases() -> list[Case]:
+    cases: list[Case] = []
+    for b, sf, ef, total in [
+        (0.1, 0.25, 1.0, 10),
+        (1.0, 1.0, 0.1, 100),
+        (0.5, 0.5, 0.0, 20),
+        (3e-4, 1e-3, 1.0, 1000),
+    ]:
+        n = total + 5
+        curve = torch_curve(tls.LinearLR, b, n, start_factor=sf, end_factor=ef, total_iters=total)
+        steps = steps_upto(n, [total])
+        cases.append(
+            make_case(
+                f"LinearLR-lr{b}-start{sf}-end{ef}-T{total}",
+                lrsched.linear(start_lr=sf * b, end_lr=ef * b, total_steps=total),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.LinearLR",
+                    lr=b,
+                    start_factor=sf,
+                    end_factor=ef,
+                    total_iters=total,
+                ),
+                steps,
+                pick(curve, steps),
+                note="stepped (chainable form); 5 steps past the end check the hold",
+            )
+        )
+    for b, lo, total in [(0.1, 0.0, 100), (1.0, 1e-3, 1000)]:
+        curve = torch_curve(tls.CosineAnnealingLR, b, total, T_max=total, eta_min=lo)
+        steps = steps_upto(total)
+        cases.append(
+            make_case(
+                f"CosineAnnealingLR-stepped-lr{b}-min{lo}-T{total}",
+                lrsched.cosine(base_lr=b, min_lr=lo, total_steps=total),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.CosineAnnealingLR",
+                    lr=b,
+                    T_max=total,
+                    eta_min=lo,
+                ),
+                steps,
+                pick(curve, steps),
+                note="stepped like a training loop (chainable form), steps 0..T_max",
+            )
+        )
+    for b, factor, total in [(0.1, 0.5, 5), (1.0, 1 / 3, 100), (0.3, 0.25, 1)]:
+        n = total + 10
+        curve = torch_curve(tls.ConstantLR, b, n, factor=factor, total_iters=total)
+        cases.append(
+            make_case(
+                f"ConstantLR-lr{b}-factor{factor}-T{total}",
+                lrsched.constant(lr=factor * b).for_steps(total) + lrsched.constant(lr=b),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.ConstantLR",
+                    lr=b,
+                    factor=factor,
+                    total_iters=total,
+                ),
+                list(range(n + 1)),
+                curve,
+                note="torch multiplies by 1/factor at total_iters (chainable form)",
+            )
+        )
+    return cases
+
+
+def _get_scheduler(name: str, b: float, end: int, **kw: Any) -> list[float]:
+    return _hf(lambda o, **k: transformers.get_scheduler(name, o, **k), b, end, **kw)
+
+
+def migration_transformers_cases() -> list[Case]:
+    cases: list[Case] = []
+    func = "transformers.get_scheduler"
+
+    def hf_ref(name: str, b: float, **kw: Any) -> dict[str, Any]:
+        return ref("transformers", func, name=name, lr=b, **kw)
+
+    b, w, total = 0.1, 10, 100
+    tw = {"num_warmup_steps": w, "num_training_steps": total}
+    curve = _get_scheduler("linear", b, total + 5, **tw)
+    cases.append(
+        make_case(
+            f"get_scheduler-linear-lr{b}-W{w}-T{total}",
+            w >> lrsched.linear(start_lr=b, end_lr=0.0, total_steps=total - w),
+            hf_ref("linear", b, **tw),
+            list(range(total + 6)),
+            curve,
+        )
+    )
+    curve = _get_scheduler("cosine", b, total, **tw)
+    cases.append(
+        make_case(
+            f"get_scheduler-cosine-lr{b}-W{w}-T{total}",
+            w >> lrsched.cosine(base_lr=b, min_lr=0.0, total_steps=total - w),
+            hf_ref("cosine", b, **tw),
+            list(range(total + 1)),
+            curve,
+            note="steps 0..T: transformers' cosine comes back up past T (periodic), lrsched holds",
+        )
+    )
+    for b, w, total, cycles in [(0.1, 10, 100, 3), (1.0, 0, 120, 4), (0.5, 5, 25, 1)]:
+        kw = {
+            "num_warmup_steps": w,
+            "num_training_steps": total,
+            "scheduler_specific_kwargs": {"num_cycles": cycles},
+        }
+        curve = _get_scheduler("cosine_with_restarts", b, total + 5, **kw)
+        cycle = (total - w) // cycles
+        assert cycle * cycles == total - w
+        cases.append(
+            make_case(
+                f"get_scheduler-cosine_with_restarts-lr{b}-W{w}-T{total}-cycles{cycles}",
+                w
+                >> lrsched.cosine_restarts(base_lr=b, min_lr=0.0, cycle_steps=cycle).for_steps(
+                    total - w
+                )
+                + lrsched.constant(lr=0.0),
+                hf_ref("cosine_with_restarts", b, **kw),
+                list(range(total + 6)),
+                curve,
+                note="cycle_steps = (T - W) / num_cycles, exact; transformers gives 0 from T on",
+            )
+        )
+    b, w, total = 0.1, 10, 100
+    kw = {**tw, "scheduler_specific_kwargs": {"lr_end": 1e-4, "power": 2.0}}
+    curve = _get_scheduler("polynomial", b, total + 5, **kw)
+    cases.append(
+        make_case(
+            f"get_scheduler-polynomial-lr{b}-W{w}-T{total}-end0.0001-power2.0",
+            w >> lrsched.polynomial(base_lr=b, min_lr=1e-4, total_steps=total - w, power=2.0),
+            hf_ref("polynomial", b, **kw),
+            list(range(total + 6)),
+            curve,
+        )
+    )
+    curve = _get_scheduler("constant", b, 50)
+    cases.append(
+        make_case(
+            f"get_scheduler-constant-lr{b}",
+            lrsched.constant(lr=b),
+            hf_ref("constant", b),
+            list(range(51)),
+            curve,
+        )
+    )
+    curve = _get_scheduler("constant_with_warmup", b, 60, num_warmup_steps=w)
+    cases.append(
+        make_case(
+            f"get_scheduler-constant_with_warmup-lr{b}-W{w}",
+            w >> lrsched.constant(lr=b),
+            hf_ref("constant_with_warmup", b, num_warmup_steps=w),
+            list(range(61)),
+            curve,
+        )
+    )
+    end = UNBOUNDED_END
+    curve = _get_scheduler("inverse_sqrt", b, end, num_warmup_steps=100)
+    steps = steps_upto(end, [100])
+    cases.append(
+        make_case(
+            f"get_scheduler-inverse_sqrt-lr{b}-W100",
+            lrsched.inverse_sqrt(base_lr=b, warmup_steps=100),
+            hf_ref("inverse_sqrt", b, num_warmup_steps=100),
+            steps,
+            pick(curve, steps),
+            note="timescale left at its default (num_warmup_steps)",
+        )
+    )
+    for b, w, total, extra in [
+        (0.1, 10, 100, {"min_lr": 1e-3}),
+        (1.0, 0, 50, {"min_lr_rate": 0.05}),
+    ]:
+        kw = {
+            "num_warmup_steps": w,
+            "num_training_steps": total,
+            "scheduler_specific_kwargs": extra,
+        }
+        curve = _get_scheduler("cosine_with_min_lr", b, total, **kw)
+        lo = extra["min_lr"] if "min_lr" in extra else b * extra["min_lr_rate"]
+        key, value = next(iter(extra.items()))
+        cases.append(
+            make_case(
+                f"get_scheduler-cosine_with_min_lr-lr{b}-W{w}-T{total}-{key}{value}",
+                w >> lrsched.cosine(base_lr=b, min_lr=lo, total_steps=total - w),
+                hf_ref("cosine_with_min_lr", b, **kw),
+                list(range(total + 1)),
+                curve,
+                note="steps 0..T: transformers' cosine comes back up past T (periodic)",
+            )
+        )
+    wsd_configs: list[tuple[float, int, int, dict[str, Any]]] = [
+        (0.1, 10, 100, {"num_decay_steps": 20, "decay_type": "linear", "min_lr_ratio": 0.1}),
+        (1.0, 5, 60, {"num_decay_steps": 30}),
+    ]
+    for b, w, total, extra in wsd_configs:
+        kw = {
+            "num_warmup_steps": w,
+            "num_training_steps": total,
+            "scheduler_specific_kwargs": extra,
+        }
+        curve = _get_scheduler("warmup_stable_decay", b, total + 5, **kw)
+        d = int(extra["num_decay_steps"])
+        ratio = float(extra.get("min_lr_ratio", 0.0))
+        decay = str(extra.get("decay_type", "cosine"))
+        cases.append(
+            make_case(
+                f"get_scheduler-warmup_stable_decay-lr{b}-W{w}-T{total}-D{d}-{decay}-ratio{ratio}",
+                lrsched.wsd(
+                    base_lr=b,
+                    min_lr=b * ratio,
+                    warmup_steps=w,
+                    stable_steps=total - w - d,
+                    decay_steps=d,
+                    decay=decay,
+                ),
+                hf_ref("warmup_stable_decay", b, **kw),
+                list(range(total + 6)),
+                curve,
+                note="transformers' default decay_type is 'cosine' (lrsched's is 'linear')",
+            )
+        )
+    # reduce_lr_on_plateau: transformers builds torch's ReduceLROnPlateau with its defaults
+    metrics = [5.0, 4.0, 4.0, 4.0, 4.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 1.0, 1.0, 1.0, 1.0]
+    base, cfg = 0.1, {"factor": 0.5, "patience": 2}
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([param], lr=base)
+    sched = transformers.get_scheduler(
+        "reduce_lr_on_plateau", opt, scheduler_specific_kwargs=dict(cfg)
+    )
+    lrs = []
+    for metric in metrics:
+        opt.step()
+        sched.step(metric)
+        lrs.append(float(opt.param_groups[0]["lr"]))
+    cases.append(
+        {
+            "id": "get_scheduler-reduce_lr_on_plateau-lr0.1-factor0.5-patience2",
+            "base_lr": base,
+            "config": cfg,
+            "reference": hf_ref("reduce_lr_on_plateau", base, scheduler_specific_kwargs=cfg),
+            "metrics": metrics,
+            "lrs": lrs,
+            "note": (
+                "lrs[i] is the optimizer lr after scheduler.step(metrics[i]); the other settings "
+                "are both libraries' defaults"
+            ),
+        }
+    )
+    return cases
+
+
+def _timm_curve(cls: Any, b: float, steps: Sequence[int], **kw: Any) -> list[float]:
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([param], lr=b)
+    sched = cls(opt, **kw)
+    values = []
+    for t in steps:
+        sched.step(t)
+        values.append(float(opt.param_groups[0]["lr"]))
+    return values
+
+
+def migration_timm_cases() -> list[Case]:
+    cases: list[Case] = []
+    name = "timm.scheduler.CosineLRScheduler"
+    for b, t_init, lo, w, init in [(0.1, 90, 1e-4, 10, 1e-5), (1.0, 100, 0.0, 0, 0.0)]:
+        kw: dict[str, Any] = {"t_initial": t_init, "lr_min": lo}
+        if w:
+            kw.update(warmup_t=w, warmup_lr_init=init, warmup_prefix=True)
+        steps = list(range(w + t_init + 11))
+        schedule: Any = lrsched.cosine(base_lr=b, min_lr=lo, total_steps=t_init)
+        if w:
+            schedule = lrsched.warmup(steps=w, start_lr=init) >> schedule
+        cases.append(
+            make_case(
+                f"CosineLRScheduler-lr{b}-t{t_init}-min{lo}-warmup{w}-init{init}",
+                schedule,
+                ref("timm", name, lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.CosineLRScheduler, b, steps, **kw),
+                note="cycle_limit=1 (timm's default): lr_min from t_initial on",
+            )
+        )
+    end = UNBOUNDED_END
+    for b, t_init, lo, decay, w, init in [
+        (0.1, 100, 1e-4, 0.95, 5, 1e-3),
+        (0.5, 30, 0.0, 1.0, 3, 0.0),
+    ]:
+        kw = {
+            "t_initial": t_init,
+            "lr_min": lo,
+            "cycle_decay": decay,
+            "cycle_limit": 10**9,
+            "warmup_t": w,
+            "warmup_lr_init": init,
+            "warmup_prefix": True,
+        }
+        steps = steps_upto(end, [w + k * t_init for k in range(end // t_init + 1)])
+        cases.append(
+            make_case(
+                f"CosineLRScheduler-restarts-lr{b}-t{t_init}-min{lo}-decay{decay}-warmup{w}",
+                lrsched.warmup(steps=w, start_lr=init)
+                >> lrsched.cosine_restarts(
+                    base_lr=b, min_lr=lo, cycle_steps=t_init, cycle_decay=decay
+                ),
+                ref("timm", name, lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.CosineLRScheduler, b, steps, **kw),
+                note="cycle_mul=1; the decayed peak stays above lr_min over these steps",
+            )
+        )
+    for b, size, rate, w, init in [(0.1, 30, 0.1, 0, 0.0), (1.0, 7, 0.5, 5, 0.01)]:
+        kw = {"decay_t": size, "decay_rate": rate}
+        if w:
+            kw.update(warmup_t=w, warmup_lr_init=init)
+        steps = list(range(201))
+        schedule = lrsched.step_decay(base_lr=b, step_size=size, gamma=rate)
+        if w:
+            schedule = lrsched.warmup(steps=w, start_lr=init) >> schedule
+        cases.append(
+            make_case(
+                f"StepLRScheduler-lr{b}-decay_t{size}-rate{rate}-warmup{w}",
+                schedule,
+                ref("timm", "timm.scheduler.StepLRScheduler", lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.StepLRScheduler, b, steps, **kw),
+                note="warmup_prefix=True is StepLRScheduler's default",
+            )
+        )
+    for b, ms, rate in [(0.1, [30, 80], 0.5), (1.0, [1, 2, 50], 0.1)]:
+        kw = {"decay_t": ms, "decay_rate": rate}
+        steps = list(range(121))
+        cases.append(
+            make_case(
+                f"MultiStepLRScheduler-lr{b}-decay_t{'_'.join(map(str, ms))}-rate{rate}",
+                lrsched.multi_step(base_lr=b, milestones=[m - 1 for m in ms], gamma=rate),
+                ref("timm", "timm.scheduler.MultiStepLRScheduler", lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.MultiStepLRScheduler, b, steps, **kw),
+                note="timm applies milestone m from step m - 1 on (bisect_right(decay_t, t + 1))",
+            )
+        )
+    for b, t_init, lo, p in [(0.1, 100, 1e-4, 0.5), (1.0, 50, 0.0, 2.0)]:
+        kw = {"t_initial": t_init, "lr_min": lo, "power": p}
+        steps = list(range(t_init + 11))
+        cases.append(
+            make_case(
+                f"PolyLRScheduler-lr{b}-t{t_init}-min{lo}-power{p}",
+                lrsched.polynomial(base_lr=b, min_lr=lo, total_steps=t_init, power=p),
+                ref("timm", "timm.scheduler.PolyLRScheduler", lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.PolyLRScheduler, b, steps, **kw),
+                note="cycle_limit=1 (timm's default): lr_min from t_initial on",
+            )
+        )
+    return cases
+
+
+def migration_optax_cases() -> list[Case]:
+    cases: list[Case] = []
+    fn: Any = optax.constant_schedule(0.1)
+    cases.append(
+        make_case(
+            "constant_schedule-0.1",
+            lrsched.constant(lr=0.1),
+            ref("optax", "optax.constant_schedule", value=0.1),
+            [0, 1, 10, 1000],
+            [float(fn(s)) for s in [0, 1, 10, 1000]],
+        )
+    )
+    for b, d, g, begin, stair in [(1.0, 10, 0.5, 20, False), (0.1, 100, 0.1, 1000, True)]:
+        fn = optax.exponential_decay(
+            init_value=b, transition_steps=d, decay_rate=g, transition_begin=begin, staircase=stair
+        )
+        steps = steps_upto(UNBOUNDED_END, [begin, *range(begin + d, UNBOUNDED_END, d)])
+        cases.append(
+            make_case(
+                f"exponential_decay-lr{b}-steps{d}-rate{g}-begin{begin}-staircase{stair}",
+                lrsched.constant(lr=b).for_steps(begin)
+                + lrsched.exponential(base_lr=b, gamma=g, decay_steps=d, staircase=stair),
+                ref(
+                    "optax",
+                    "optax.exponential_decay",
+                    init_value=b,
+                    transition_steps=d,
+                    decay_rate=g,
+                    transition_begin=begin,
+                    staircase=stair,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+    for init, peak, w, d, end_value in [(0.0, 1.0, 10, 100, 0.0), (1e-5, 0.1, 100, 1000, 1e-4)]:
+        fn = optax.warmup_cosine_decay_schedule(
+            init_value=init, peak_value=peak, warmup_steps=w, decay_steps=d, end_value=end_value
+        )
+        steps = steps_upto(d + 5, [w, d])
+        cases.append(
+            make_case(
+                f"warmup_cosine_decay_schedule-init{init}-peak{peak}-W{w}-D{d}-end{end_value}",
+                lrsched.warmup(steps=w, start_lr=init)
+                >> lrsched.cosine(base_lr=peak, min_lr=end_value, total_steps=d - w),
+                ref(
+                    "optax",
+                    "optax.warmup_cosine_decay_schedule",
+                    init_value=init,
+                    peak_value=peak,
+                    warmup_steps=w,
+                    decay_steps=d,
+                    end_value=end_value,
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note="optax's decay_steps includes the warmup",
+            )
+        )
+    for init, peak, w, d, g in [(0.0, 0.1, 10, 20, 0.5)]:
+        fn = optax.warmup_exponential_decay_schedule(
+            init_value=init, peak_value=peak, warmup_steps=w, transition_steps=d, decay_rate=g
+        )
+        steps = steps_upto(1000)
+        cases.append(
+            make_case(
+                f"warmup_exponential_decay_schedule-init{init}-peak{peak}-W{w}-steps{d}-rate{g}",
+                lrsched.warmup(steps=w, start_lr=init)
+                >> lrsched.exponential(base_lr=peak, gamma=g, decay_steps=d),
+                ref(
+                    "optax",
+                    "optax.warmup_exponential_decay_schedule",
+                    init_value=init,
+                    peak_value=peak,
+                    warmup_steps=w,
+                    transition_steps=d,
+                    decay_rate=g,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+    cycles: list[dict[str, Any]] = [
+        {
+            "init_value": 0.0,
+            "peak_value": 0.1,
+            "warmup_steps": 5,
+            "decay_steps": 50,
+            "end_value": 1e-3,
+        },
+        {
+            "init_value": 1e-3,
+            "peak_value": 0.05,
+            "warmup_steps": 5,
+            "decay_steps": 100,
+            "end_value": 0.0,
+        },
+    ]
+    fn = optax.sgdr_schedule(cycles)
+    steps = list(range(161))
+    schedule = lrsched.sequential(
+        [
+            lrsched.warmup(steps=c["warmup_steps"], start_lr=c["init_value"])
+            >> lrsched.cosine(
+                base_lr=c["peak_value"],
+                min_lr=c["end_value"],
+                total_steps=c["decay_steps"] - c["warmup_steps"],
+            )
+            for c in cycles
+        ]
+    )
+    cases.append(
+        make_case(
+            "sgdr_schedule-2cycles",
+            schedule,
+            ref("optax", "optax.sgdr_schedule", cosine_kwargs=cycles),
+            steps,
+            jax_curve(fn, steps),
+            note="each cycle is a warmup_cosine_decay_schedule (decay_steps includes the warmup)",
+        )
+    )
+    return cases
+
+
+def migration_keras_cases() -> list[Case]:
+    cases: list[Case] = []
+    sch = keras.optimizers.schedules
+    end = UNBOUNDED_END
+    for b, d, k, stair in [(0.1, 1000, 0.96, False), (0.1, 1000, 0.5, True), (1.0, 7, 0.9, False)]:
+        steps = steps_upto(end, range(d, end, d) if d >= 100 else ())
+        fn = sch.ExponentialDecay(
+            initial_learning_rate=b, decay_steps=d, decay_rate=k, staircase=stair
+        )
+        cases.append(
+            make_case(
+                f"ExponentialDecay-lr{b}-steps{d}-rate{k}-staircase{stair}",
+                lrsched.exponential(base_lr=b, gamma=k, decay_steps=d, staircase=stair),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.ExponentialDecay",
+                    initial_learning_rate=b,
+                    decay_steps=d,
+                    decay_rate=k,
+                    staircase=stair,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+    for b, d, lo, p in [(0.1, 1000, 1e-4, 1.0), (1.0, 50, 0.0, 2.0)]:
+        steps = steps_upto(d + 5, [d])
+        fn = sch.PolynomialDecay(
+            initial_learning_rate=b, decay_steps=d, end_learning_rate=lo, power=p, cycle=False
+        )
+        cases.append(
+            make_case(
+                f"PolynomialDecay-lr{b}-steps{d}-end{lo}-power{p}",
+                lrsched.polynomial(base_lr=b, min_lr=lo, total_steps=d, power=p),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.PolynomialDecay",
+                    initial_learning_rate=b,
+                    decay_steps=d,
+                    end_learning_rate=lo,
+                    power=p,
+                    cycle=False,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+    for b, d, alpha in [(0.1, 1000, 0.01), (1.0, 50, 0.0)]:
+        steps = steps_upto(d + 5, [d])
+        fn = sch.CosineDecay(initial_learning_rate=b, decay_steps=d, alpha=alpha)
+        cases.append(
+            make_case(
+                f"CosineDecay-lr{b}-steps{d}-alpha{alpha}",
+                lrsched.cosine(base_lr=b, min_lr=alpha * b, total_steps=d),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.CosineDecay",
+                    initial_learning_rate=b,
+                    decay_steps=d,
+                    alpha=alpha,
+                ),
+                steps,
+                _keras_curve(fn, steps),
+                note=KERAS_COS_NOTE,
+                atol=KERAS_COS_ATOL * b,
+            )
+        )
+    for init, d, alpha, target, w in [(0.0, 900, 0.0, 0.1, 100), (1e-4, 40, 0.1, 1.0, 10)]:
+        steps = steps_upto(w + d + 5, [w, w + d])
+        fn = sch.CosineDecay(
+            initial_learning_rate=init,
+            decay_steps=d,
+            alpha=alpha,
+            warmup_target=target,
+            warmup_steps=w,
+        )
+        cases.append(
+            make_case(
+                f"CosineDecay-warmup-init{init}-steps{d}-alpha{alpha}-target{target}-W{w}",
+                lrsched.warmup(steps=w, start_lr=init)
+                >> lrsched.cosine(base_lr=target, min_lr=alpha * target, total_steps=d),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.CosineDecay",
+                    initial_learning_rate=init,
+                    decay_steps=d,
+                    alpha=alpha,
+                    warmup_target=target,
+                    warmup_steps=w,
+                ),
+                steps,
+                _scalar_curve(fn, steps),
+                note="keras' decay_steps excludes the warmup; alpha is a fraction of "
+                "warmup_target; " + KERAS_COS_NOTE,
+                atol=KERAS_COS_ATOL * max(init, target),
+            )
+        )
+    for b, first, t_mul, m_mul, alpha in [
+        (1.0, 10, 2.0, 1.0, 0.0),
+        (0.1, 100, 1.0, 0.5, 0.0),
+        (0.1, 50, 1.0, 1.0, 0.1),
+        (0.5, 20, 2.0, 0.8, 0.0),
+    ]:
+        starts, start, length = [], 0, first
+        while start <= end:
+            starts.append(start)
+            start, length = start + length, int(length * t_mul)
+        steps = steps_upto(end, starts)
+        fn = sch.CosineDecayRestarts(
+            initial_learning_rate=b, first_decay_steps=first, t_mul=t_mul, m_mul=m_mul, alpha=alpha
+        )
+        cases.append(
+            make_case(
+                f"CosineDecayRestarts-lr{b}-first{first}-t_mul{t_mul}-m_mul{m_mul}-alpha{alpha}",
+                lrsched.cosine_restarts(
+                    base_lr=b,
+                    min_lr=alpha * b,
+                    cycle_steps=first,
+                    cycle_mult=t_mul,
+                    cycle_decay=m_mul,
+                ),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.CosineDecayRestarts",
+                    initial_learning_rate=b,
+                    first_decay_steps=first,
+                    t_mul=t_mul,
+                    m_mul=m_mul,
+                    alpha=alpha,
+                ),
+                steps,
+                _keras_curve(fn, steps),
+                note="equal when alpha == 0 or m_mul == 1 (keras' floor decays with the peak); "
+                + KERAS_COS_NOTE,
+                atol=KERAS_COS_ATOL * b,
             )
         )
     return cases
@@ -1129,6 +1798,11 @@ TOPICS: dict[str, tuple[Callable[[], list[Case]], tuple[str, ...]]] = {
     "transformers": (transformers_cases, ("transformers", "torch")),
     "migration": (migration_cases, ("transformers", "torch", "jax", "optax")),
     "plateau": (plateau_cases, ("torch",)),
+    "migration_torch": (migration_torch_cases, ("torch",)),
+    "migration_transformers": (migration_transformers_cases, ("transformers", "torch")),
+    "migration_timm": (migration_timm_cases, ("timm", "torch")),
+    "migration_optax": (migration_optax_cases, ("jax", "optax")),
+    "migration_keras": (migration_keras_cases, ("keras", "keras_backend", "jax")),
 }
 
 

@@ -80,9 +80,15 @@ def assert_close(
 
 
 def schedule_scale(s: Callable[[Any], Any], steps: Sequence[float]) -> float:
-    """The largest value of *s* near the start and at *steps*: the scale of its errors."""
+    """The scale of *s*'s rounding errors.
+
+    Its largest value near the start and at *steps*, or its peak parameter if
+    larger (``one_cycle(total_steps=1)`` passes through ``max_lr`` while every
+    value it returns is the final rate).
+    """
     probe = [*range(0, MAX_COUNT, 97), *steps]
-    return float(np.max(np.abs(scalar_values(s, probe))))
+    peak = max(float(getattr(s, name, 0.0)) for name in ("base_lr", "max_lr", "start_lr"))
+    return max(peak, float(np.max(np.abs(scalar_values(s, probe)))))
 
 
 step_lists = st.lists(int_steps(max_value=2**53), min_size=1, max_size=40)

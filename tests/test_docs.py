@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _load_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("make_docs", ROOT / "scripts" / "make_docs.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -77,7 +78,7 @@ class TestCliPage:
     """docs/cli.md shows real output."""
 
     def test_every_command_prints_what_the_page_says(self) -> None:
-        """Each `$ lrsched ...` block's output (stdout and stderr) is exactly what the CLI prints."""
+        """Each `$ lrsched ...` block's output (stdout and stderr) is what the CLI prints."""
         import shlex
 
         blocks = _console_blocks(ROOT / "docs" / "cli.md")
