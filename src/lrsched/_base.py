@@ -162,6 +162,21 @@ class _Node:
 
         return schedule_state(self)
 
+    def __repr__(self) -> str:
+        # attrs' format, written once here: built-ins skip attrs' generated
+        # __repr__ (one compile per class at import). A field's own `repr=`
+        # callable is honoured.
+        import attrs
+
+        parts = []
+        for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(self))):
+            if field.repr:
+                value = getattr(self, field.name)
+                text = field.repr(value) if callable(field.repr) else repr(value)
+                parts.append(f"{field.name}={text}")
+        name = type(self).__qualname__.rsplit(">.", 1)[-1]
+        return f"{name}({', '.join(parts)})"
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle and deepcopy rebuild from the constructor arguments (through
         # validation); the cached kernel is never pickled.

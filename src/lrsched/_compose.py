@@ -81,7 +81,7 @@ def _first_value(schedule: Callable[[Any], Any]) -> float:
 # -- warmup ---------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, getstate_setstate=False)
 class WithWarmup(BaseSchedule):
     r"""Linear warmup from *start_lr* to ``schedule(0)`` over *warmup_steps*, then *schedule*.
 
@@ -221,7 +221,7 @@ def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -
 # -- bounds and sequences -------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, getstate_setstate=False)
 class Bounded(BaseSchedule):
     r"""*schedule* bounded to *steps* steps: ``schedule(t)`` for ``t < steps``, then held.
 
@@ -306,7 +306,7 @@ def _check_phases(_inst: object, _attribute: attrs.Attribute[Any], value: object
         raise ValueError("'phases' must not be empty: a sequence needs at least one phase")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, getstate_setstate=False)
 class Sequential(BaseSchedule):
     r"""Phases back to back: ``a(t)`` for ``t < a.total_steps``, then ``b(t - a.total_steps)``, ...
 
@@ -402,7 +402,7 @@ def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object
         raise ValueError(f"scale factor must be a finite number >= 0, got {value!r}")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, getstate_setstate=False)
 class Scaled(BaseSchedule):
     r"""Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
 
@@ -432,7 +432,7 @@ class Scaled(BaseSchedule):
         return lambda t: k * inner(t)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, getstate_setstate=False)
 class PerEpoch(BaseSchedule):
     r"""An epoch-defined schedule evaluated per batch: ``schedule(t / steps_per_epoch)``.
 
@@ -520,7 +520,7 @@ def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) 
     _check_schedule(_inst, attribute, value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, getstate_setstate=False)
 class ScaleByGroup(_Node):
     r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 

@@ -12,7 +12,6 @@ with a message naming the parameter and the value::
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import operator
@@ -235,5 +234,7 @@ def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    import difflib  # only on the error path: keeps `import lrsched` fast
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
