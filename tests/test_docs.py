@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 import lrsched
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,15 +76,16 @@ def _console_blocks(page: Path) -> list[tuple[str, str]]:
     return blocks
 
 
-class TestCliPage:
-    """docs/cli.md shows real output."""
+class TestConsoleBlocks:
+    """docs/cli.md and README.md show real command-line output."""
 
-    def test_every_command_prints_what_the_page_says(self) -> None:
+    @pytest.mark.parametrize(("page", "minimum"), [("docs/cli.md", 5), ("README.md", 2)])
+    def test_every_command_prints_what_the_page_says(self, page: str, minimum: int) -> None:
         """Each `$ lrsched ...` block's output (stdout and stderr) is what the CLI prints."""
         import shlex
 
-        blocks = _console_blocks(ROOT / "docs" / "cli.md")
-        assert len(blocks) >= 5
+        blocks = _console_blocks(ROOT / page)
+        assert len(blocks) >= minimum
         for command, expected in blocks:
             argv = shlex.split(command)
             assert argv[0] == "lrsched"
