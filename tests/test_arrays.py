@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import lrsched
 from lrsched import BaseSchedule
-from lrsched._math import SCALAR, ArrayMath, array_namespace, is_array
+from lrsched._math import SCALAR, ArrayMath
 from tests.strategies import LEAF_STRATEGIES, MAX_COUNT, compositions, int_steps
 
 F64 = npt.NDArray[np.float64]
@@ -441,45 +441,6 @@ class TestSwitch:
         m = ArrayMath(np, np.float64, shape=(36,))
         expected = np.array([k + 0.5 * v for k, v in zip(index, x, strict=True)])
         assert_close(m.switch(index, self.BRANCHES, x), expected, rel=1e-15)
-
-
-class TestTorch:
-    """torch tensors, which have no ``__array_namespace__``, go through array-api-compat."""
-
-    def test_tensor(self) -> None:
-        """A torch tensor gives a tensor of the same shape, in torch's default dtype."""
-        torch = pytest.importorskip("torch")
-        pytest.importorskip("array_api_compat")
-        out = cosine()(torch.arange(0, 120, 10).reshape(3, 4))
-        assert isinstance(out, torch.Tensor)
-        assert out.shape == (3, 4)
-        assert out.dtype == torch.get_default_dtype()
-        assert_close(to_numpy(out).reshape(-1), cosine_values(range(0, 120, 10)), rel=8 * EPS32)
-
-    def test_float64_tensor(self) -> None:
-        """A float64 tensor keeps float64 and matches to 1e-12."""
-        torch = pytest.importorskip("torch")
-        pytest.importorskip("array_api_compat")
-        s = 10 >> cosine() + lrsched.constant(lr=0.05)
-        out = s(torch.arange(200, dtype=torch.float64))
-        assert out.dtype == torch.float64
-        assert_close(to_numpy(out), scalar_values(s, range(200)), rel=1e-12)
-
-    def test_without_array_api_compat(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Without array-api-compat a tensor raises a TypeError saying what to install."""
-        torch = pytest.importorskip("torch")
-        monkeypatch.setitem(sys.modules, "array_api_compat", None)  # import fails
-        with pytest.raises(TypeError, match="pip install array-api-compat"):
-            cosine()(torch.arange(3))
-
-    def test_detected_without_torch_import(self) -> None:
-        """Tensors are recognised by their type's module, not by importing torch."""
-        torch = pytest.importorskip("torch")
-        assert is_array(torch.zeros(2))
-        assert not is_array(3.0)
-        assert not is_array(np.float64(3.0))
-        with pytest.raises(TypeError, match="__array_namespace__"):
-            array_namespace([1, 2])
 
 
 class TestImports:
