@@ -380,6 +380,7 @@ CONFIG_ERRORS = {
     "unknown_type.json": '{"type": "cosin", "base_lr": 1.0}',
     "not_a_dict.json": "[1, 2]",
     "bad_value.json": '{"type": "cosine", "base_lr": 1.0, "min_lr": 0.0, "total_steps": 0}',
+    "too_deep.json": "[" * 100_000 + "]" * 100_000,
 }
 
 
@@ -412,6 +413,11 @@ def error_cases() -> list[list[str]]:
         *(["--config", name] for name in CONFIG_ERRORS),
         *(["describe", "--config", name] for name in CONFIG_ERRORS),
         ["--config", "unknown_type.json", *COSINE],
+        # values past what floats hold, and non-finite curves: one line, no traceback
+        ["exponential", "--base-lr", "1", "--gamma", "0.5", "--start", "1" + "0" * 400],
+        ["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "1" + "0" * 400],
+        ["one-cycle", "--max-lr", "1e300", "--total-steps", "10", "--div-factor", "1e-300"],
+        ["constant", "--lr", "1e300", "--scale", "1e300", "--steps", "3", "--svg", "-"],
     ]
 
 

@@ -273,7 +273,7 @@ class TestCheckpoint:
         ("change", "pattern"),
         [
             ({"scale": 2.0}, "'scale' must be a float in"),
-            ({"scale": 0.0}, "'scale' must be a float in"),
+            ({"scale": -0.5}, "'scale' must be a float in"),
             ({"scale": "1"}, "'scale'"),
             ({"best": "x"}, "'best' must be a float or None"),
             ({"best": math.nan}, "'best'"),

@@ -557,3 +557,37 @@ class TestStateDiffProperty:
     def test_nan_equal_to_itself(self) -> None:
         """NaN in both states is no difference (a user class may hold one)."""
         assert state_diff({"type": "x", "a": math.nan}, {"type": "x", "a": math.nan}) == []
+
+
+class TestNestingLimit:
+    """What can be built can be saved and loaded: one depth limit for both."""
+
+    @staticmethod
+    def deepest() -> lrsched.BaseSchedule:
+        """The deepest chain of for_steps that can be built."""
+        s: lrsched.BaseSchedule = lrsched.constant(lr=1.0)
+        while True:
+            try:
+                s = s.for_steps(10)
+            except ValueError:
+                return s
+
+    def test_construction_refuses_beyond_the_limit(self) -> None:
+        """Wrapping past MAX_DEPTH levels raises ValueError naming the limit."""
+        with pytest.raises(ValueError, match=f"at most {MAX_DEPTH}"):
+            self.deepest().for_steps(10)
+
+    def test_deepest_schedule_round_trips(self) -> None:
+        """The deepest schedule that can be built loads back from JSON, equal."""
+        s = self.deepest()
+        assert from_state_dict(json.loads(json.dumps(s.state_dict()))) == s
+        stepper = s.iter()
+        assert lrsched.Stepper.from_state_dict(stepper.state_dict()).schedule == s
+
+    def test_warmup_and_group_rewraps_are_checked(self) -> None:
+        """Operators that re-wrap without re-validating still enforce the limit."""
+        g = lrsched.constant(lr=1.0) * {"a": 1.0}
+        for _ in range(MAX_DEPTH - 2):
+            g = 2 >> g
+        with pytest.raises(ValueError, match=f"at most {MAX_DEPTH}"):
+            g = 2 >> g

@@ -75,9 +75,20 @@ class _Node:
     from it. Not public: subclass `BaseSchedule`.
     """
 
-    __slots__ = ("_fn",)
+    __slots__ = ("_depth", "_fn")
 
     _fn: Kernel
+    _depth: int
+
+    def __attrs_post_init__(self) -> None:
+        # Every schedule that can be built can be saved and loaded back:
+        # refuse trees deeper than a state may nest (see `state_depth`).
+        depth = state_depth(self)
+        if depth > MAX_DEPTH:
+            raise ValueError(
+                f"this {type(self).__name__} would nest {depth} levels deep; a schedule "
+                f"may nest at most {MAX_DEPTH} (flatten sequences with sequential([...]))"
+            )
 
     @property
     def total_steps(self) -> int | None:
@@ -190,6 +201,28 @@ class _Node:
         from .plot import to_svg
 
         return to_svg(self)
+
+
+#: Deepest nesting of dicts and lists a schedule's state may have.
+MAX_DEPTH = 100
+
+
+def state_depth(value: object) -> int:
+    """Levels of dicts and lists in *value*'s state (a schedule is one dict); cached."""
+    if isinstance(value, _Node):
+        try:
+            return value._depth
+        except AttributeError:
+            import attrs
+
+            fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
+            inner = [state_depth(getattr(value, f.name)) for f in fields if f.init]
+            depth = 1 + max(inner, default=0)
+            object.__setattr__(value, "_depth", depth)
+            return depth
+    if isinstance(value, tuple):
+        return 1 + max((state_depth(v) for v in value), default=0)
+    return 0
 
 
 def _rebuild(cls: type[Any], kwargs: dict[str, Any]) -> Any:

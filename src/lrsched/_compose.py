@@ -71,6 +71,7 @@ def _trusted(cls: type[_N], **fields: Any) -> _N:
     self = object.__new__(cls)
     for name, value in fields.items():
         object.__setattr__(self, name, value)
+    self.__attrs_post_init__()  # the base's nesting check
     return self
 
 
@@ -336,6 +337,7 @@ class Sequential(BaseSchedule):
     _starts: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
         starts, total = [], 0
         for phase in self.phases:
             starts.append(total)
@@ -638,6 +640,7 @@ def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:
         >>> sample(linear(start_lr=0.0, end_lr=1.0, total_steps=2), num_steps=4)
         [0.0, 0.5, 1.0, 1.0]
     """
+    num_steps = to_int(num_steps)  # integer-like (numpy.int64) accepted, like constructors
     if type(num_steps) is not int:
         raise TypeError(f"'num_steps' must be an int, got {num_steps!r}")
     if num_steps < 0:

@@ -231,7 +231,8 @@ class Linear(BaseSchedule):
 
     def _kernel(self, m: Math) -> Kernel:
         s, e, total, minimum = self.start_lr, self.end_lr, self.total_steps, m.minimum
-        return lambda t: e + (s - e) * (1 - minimum(t, total) / total)
+        amp = s - e
+        return lambda t: e + amp * (1 - minimum(t, total) / total)
 
 
 @attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
@@ -264,7 +265,8 @@ class Polynomial(BaseSchedule):
     def _kernel(self, m: Math) -> Kernel:
         b, lo, total, p = self.base_lr, self.min_lr, self.total_steps, self.power
         minimum = m.minimum
-        return lambda t: lo + (b - lo) * (1 - minimum(t, total) / total) ** p
+        amp = b - lo
+        return lambda t: lo + amp * (1 - minimum(t, total) / total) ** p
 
 
 @attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
@@ -298,7 +300,10 @@ class Cosine(BaseSchedule):
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, total, cos, minimum = self.base_lr, self.min_lr, self.total_steps, m.cos, m.minimum
-        return lambda t: lo + (b - lo) * (1 + cos(_PI * minimum(t, total) / total)) / 2
+        # (b - lo) / 2 first: the same bits as torch's (b - lo) * (1 + cos) / 2
+        # (halving is exact), without overflow for rates near the float maximum.
+        half = (b - lo) / 2
+        return lambda t: lo + half * (1 + cos(_PI * minimum(t, total) / total))
 
 
 @attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
@@ -352,7 +357,7 @@ class CosineRestarts(BaseSchedule):
             def f(t: Any) -> Any:
                 i = t // c
                 peak = maximum(b * power(d, i), lo)  # a decayed peak never goes below the floor
-                return lo + (peak - lo) * (1 + cos(_PI * (t - i * c) / c)) / 2
+                return lo + (peak - lo) / 2 * (1 + cos(_PI * (t - i * c) / c))
 
             return f
         # An integer cycle_mult keeps cycle starts in exact integer arithmetic
@@ -360,14 +365,15 @@ class CosineRestarts(BaseSchedule):
         integral = self.cycle_mult.is_integer()
         r: float = int(self.cycle_mult) if integral else self.cycle_mult
         quot: Callable[[Any, Any], Any] = operator.floordiv if integral else operator.truediv
-        log_r = math.log(r)
+        log_r, log_rm1, inv_rm1, is_array = math.log(r), math.log(r - 1), 1 / (r - 1), m.is_array
 
         def g(t: Any) -> Any:
-            # r in the step's dtype (r itself for Python numbers), so that both
-            # sides of (r^i - 1) / (r - 1) round alike: cycle 1 starts at exactly
-            # c also in float32.
-            rt = r + 0 * t
-            i = floor(log(t * (r - 1) / c + 1) / log_r)
+            # On arrays r in the step's dtype, so that both sides of
+            # (r^i - 1) / (r - 1) round alike: cycle 1 starts at exactly c also
+            # in float32. On scalars r stays exact (an int when integral).
+            rt = r + 0 * t if is_array else r
+            # log(t (r - 1) / c + 1), written so that no product can overflow
+            i = floor((log(t / c + inv_rm1) + log_rm1) / log_r)
             # The float log can land one cycle off on an exact restart: correct it.
             # Cycle i starts at c (r^i - 1) / (r - 1).
             i = where(
@@ -377,7 +383,8 @@ class CosineRestarts(BaseSchedule):
             )
             start = c * quot(rt**i - 1, rt - 1)
             peak = maximum(b * power(d, i), lo)
-            return lo + (peak - lo) * (1 + cos(_PI * (t - start) / (c * rt**i))) / 2
+            # pi * (position in the cycle), divided first: t - start may exceed 1e308 / pi
+            return lo + (peak - lo) / 2 * (1 + cos(_PI * ((t - start) / (c * rt**i))))
 
         return g
 
@@ -461,6 +468,16 @@ class OneCycle(BaseSchedule):
     final_div_factor: float = attrs.field(default=1e4, converter=to_float, validator=check_positive)
     anneal: str = attrs.field(default="cos", validator=check_choice("cos", "linear"))
     three_phase: bool = attrs.field(default=False, validator=check_flag)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        initial = self.max_lr / self.div_factor
+        if not math.isfinite(initial) or not math.isfinite(initial / self.final_div_factor):
+            raise ValueError(
+                "'max_lr' / 'div_factor' (and / 'final_div_factor') must be finite "
+                f"(got max_lr={self.max_lr!r}, div_factor={self.div_factor!r}, "
+                f"final_div_factor={self.final_div_factor!r})"
+            )
 
     def _kernel(self, m: Math) -> Kernel:
         peak, total, pct = self.max_lr, self.total_steps, self.pct_start
@@ -714,6 +731,7 @@ class Wsd(BaseSchedule):
     decay: str = attrs.field(default="linear", validator=check_choice("linear", "cosine", "sqrt"))
 
     def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
         if self.warmup_steps + self.stable_steps + self.decay_steps < 1:
             raise ValueError("'warmup_steps' + 'stable_steps' + 'decay_steps' must be >= 1, got 0")
 
@@ -726,7 +744,7 @@ class Wsd(BaseSchedule):
         b, lo, w = self.base_lr, self.min_lr, self.warmup_steps
         begin, end = w + self.stable_steps, self.total_steps
         span, width = max(self.decay_steps, 1), max(w, 1)
-        cos, sqrt, minimum, maximum = m.cos, m.sqrt, m.minimum, m.maximum
+        cos, sqrt, minimum, maximum, amp = m.cos, m.sqrt, m.minimum, m.maximum, b - lo
         shape: Callable[[Any], Any] = {
             "linear": lambda p: 1 - p,
             "cosine": lambda p: 0.5 * (1.0 + cos(_PI * p)),
@@ -736,9 +754,9 @@ class Wsd(BaseSchedule):
         return m.piecewise(
             (w, end),
             (
-                lambda t: lo + (b - lo) * (t / width),
-                lambda t: lo + (b - lo) * shape(minimum(maximum(t - begin, 0) / span, 1.0)),
-                lambda t: lo + (b - lo) * 0.0,
+                lambda t: lo + amp * (t / width),
+                lambda t: lo + amp * shape(minimum(maximum(t - begin, 0) / span, 1.0)),
+                lambda t: lo,
             ),
         )
 

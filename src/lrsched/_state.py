@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast, overload
 
 import attrs
 
+from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
 from ._base import _Node
 from ._validate import did_you_mean
 
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 #: Deepest nesting of lists and dicts a state may have.
-MAX_DEPTH = 100
+MAX_DEPTH = _BASE_MAX_DEPTH  # one limit for what can be built and what loads
 
 _REGISTRY: dict[str, type[_Node]] = {}
 _NAMES: dict[type[_Node], str] = {}

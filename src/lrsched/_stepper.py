@@ -20,6 +20,7 @@ A resumed stepper yields exactly what the uninterrupted run would have.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
@@ -303,7 +304,7 @@ def _parse_position(state: object, extra: tuple[str, ...]) -> _Position:
 
 
 def _real(name: str, value: object, *, lo: float, below: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name!r} must be a number, got {value!r}")
     v = float(value)
     if below is not None:
@@ -315,7 +316,9 @@ def _real(name: str, value: object, *, lo: float, below: float | None = None) ->
 
 
 def _choice(name: str, value: object, choices: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in choices:
+    if not isinstance(value, str):
+        raise TypeError(f"{name!r} must be a str, got {_show(value)}")
+    if value not in choices:
         options = ", ".join(map(repr, choices))
         raise ValueError(f"{name!r} must be one of {options}, got {_show(value)}")
     return value
@@ -512,8 +515,8 @@ def _parse_plateau(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, 
     except (TypeError, ValueError) as error:
         raise ValueError(f"reduce-on-plateau state: {error}") from None
     scale, best = state["scale"], state["best"]
-    if type(scale) is not float or not 0 < scale <= 1:
-        raise ValueError(f"reduce-on-plateau 'scale' must be a float in (0, 1], got {_show(scale)}")
+    if type(scale) is not float or not 0 <= scale <= 1:  # 0: reduced below float range
+        raise ValueError(f"reduce-on-plateau 'scale' must be a float in [0, 1], got {_show(scale)}")
     if best is not None and (type(best) is not float or math.isnan(best)):
         raise ValueError(f"reduce-on-plateau 'best' must be a float or None, got {_show(best)}")
     counters = {"scale": scale, "best": best}

@@ -49,11 +49,22 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
 def to_float(value: float) -> float:
-    """A real number (not a bool) as a Python float; anything else unchanged."""
-    v: object = value
-    if not isinstance(v, bool) and isinstance(v, numbers.Real):
-        return float(v)
+    """A real number (not a bool) as a Python float; anything else unchanged.
+
+    A number too large for a float (e.g. ``10**400``) becomes ``inf``, which
+    the validators reject as not finite.
+    """
+    x: Any = value  # typed float for callers; anything at runtime
+    if _is_real(x):
+        try:
+            return float(x)
+        except OverflowError:
+            return math.inf if x > 0 else -math.inf
     return value
+
+
+def _is_real(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def to_int(value: int) -> int:
@@ -144,12 +155,19 @@ def _int(name: str, value: object) -> int:
     return value
 
 
+#: The largest step count a parameter may have (steps are valid up to 2**62 and beyond).
+MAX_COUNT = 2**63 - 1
+
+
 def check_count(minimum: int) -> Validator:
-    """A step count: an int >= *minimum* (floats and bools are type errors)."""
+    """A step count: an int in [*minimum*, `MAX_COUNT`] (floats and bools are type errors)."""
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if _int(attribute.name, value) < minimum:
+        count = _int(attribute.name, value)
+        if count < minimum:
             raise ValueError(f"{attribute.name!r} must be >= {minimum}, got {value!r}")
+        if count > MAX_COUNT:
+            raise ValueError(f"{attribute.name!r} must be <= 2**63 - 1, got {value!r}")
 
     return check
 

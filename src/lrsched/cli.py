@@ -396,6 +396,8 @@ def _read_config(path: str) -> Any:
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise _UsageError(f"lrsched: error: config {path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise _UsageError(f"lrsched: error: config {path} is nested too deeply") from None
     try:
         return from_state_dict(data)
     except (TypeError, ValueError, RecursionError) as error:
@@ -640,6 +642,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except _UsageError as error:
         print(" ".join(str(error).split("\n")), file=sys.stderr)
+        return _EXIT_USAGE
+    except (ArithmeticError, RecursionError, ValueError) as error:
+        # Values past what floats hold (e.g. a 400-digit --start): one line, never a traceback.
+        print(f"lrsched: error: {' '.join(str(error).split())}", file=sys.stderr)
         return _EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (`lrsched ... | head`): stop quietly. Point stdout

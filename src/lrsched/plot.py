@@ -63,7 +63,7 @@ def _columns(first: int, count: int, columns: int) -> list[range]:
 
 def _thin(steps: range) -> range | list[int]:
     """At most `_MAX_PER_COLUMN` steps of *steps*, evenly spread, ends included."""
-    n = len(steps)
+    n = steps.stop - steps.start  # len() fails past sys.maxsize
     if n <= _MAX_PER_COLUMN:
         return steps
     last = _MAX_PER_COLUMN - 1
@@ -433,6 +433,8 @@ def to_svg(
     columns = max(1, int(right - left))
     curves = _resample(fn, names, start, n + 1, columns)
     all_values = [v for pts in curves.values() for _, v in pts]
+    if not all(math.isfinite(v) for v in all_values):
+        raise ValueError("cannot plot a schedule with non-finite values")
     lo, hi = min(all_values), max(all_values)
     if log_y:
         positive = [v for v in all_values if v > 0]
