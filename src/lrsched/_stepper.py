@@ -25,6 +25,8 @@ import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
+from typing_extensions import Self
+
 from ._base import kernel_of
 from ._math import SCALAR
 from ._state import (
@@ -134,7 +136,7 @@ class Stepper(Iterator[Any]):
         total = getattr(self.schedule, "total_steps", None)
         return _NO_END if total is None else int(total)
 
-    def __iter__(self) -> Stepper:
+    def __iter__(self) -> Self:
         return self
 
     def __next__(self) -> Any:
