@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import numbers
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -175,8 +176,6 @@ def is_array(x: object) -> bool:
     if isinstance(x, _PY_NUMBERS):
         return False
     if hasattr(x, "__array_namespace__"):
-        import numbers
-
         return not isinstance(x, numbers.Number)
     return _is_torch(x)
 

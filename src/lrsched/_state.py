@@ -192,19 +192,32 @@ class _Unserializable(TypeError):
     """A schedule holds a plain callable, which has no state."""
 
 
-def _encode(value: object, path: str) -> Any:
+_NOT_PLAIN = object()
+
+
+def _plain_scalar(value: object) -> Any:
+    """*value* as None, bool, int, float or str, or `_NOT_PLAIN`.
+
+    Subclasses (numpy.float64, IntEnum, ...) become the plain type itself.
+    """
     cls = type(value)
     if value is None or cls is bool or cls is int or cls is float or cls is str:
         return value
-    if isinstance(value, _Node):
-        return _state(value, path)
-    # Subclasses (numpy.float64, IntEnum, ...) become the plain type itself.
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, float):
         return float(value)
     if isinstance(value, str):
         return str(value)
+    return _NOT_PLAIN
+
+
+def _encode(value: object, path: str) -> Any:
+    if isinstance(value, _Node):
+        return _state(value, path)
+    plain = _plain_scalar(value)
+    if plain is not _NOT_PLAIN:
+        return plain
     if isinstance(value, (tuple, list)):
         return [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if callable(value):
@@ -212,7 +225,7 @@ def _encode(value: object, path: str) -> Any:
             f"cannot serialize the plain callable {_describe(value)} at {path}; write it as "
             "a BaseSchedule subclass decorated with @lrsched.register"
         )
-    raise TypeError(f"cannot serialize {_describe(value)} ({cls.__name__}) at {path}")
+    raise TypeError(f"cannot serialize {_describe(value)} ({type(value).__name__}) at {path}")
 
 
 def _describe(value: object) -> str:
@@ -257,19 +270,14 @@ def _decode(value: object, path: str, depth: int) -> Any:
     if depth > MAX_DEPTH:
         where = path if len(path) <= 120 else f"{path[:50]} ... {path[-50:]}"
         raise ValueError(f"{where}: the state is nested deeper than {MAX_DEPTH} levels")
-    cls = type(value)
-    if value is None or cls is bool or cls is int or cls is float or cls is str:
-        return value
+    plain = _plain_scalar(value)
+    if plain is not _NOT_PLAIN:
+        return plain
     if isinstance(value, Mapping):
         return _build(value, path, depth + 1)
     if isinstance(value, (list, tuple)):
         return tuple(_decode(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
+    cls = type(value)
     raise ValueError(
         f"{path}: expected plain data (dict, list, str, int, float, bool or None), "
         f"got {cls.__name__}"
