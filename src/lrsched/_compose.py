@@ -25,7 +25,7 @@ from ._base import (
     kernel_of,
 )
 from ._math import SCALAR, Kernel, Math
-from ._validate import check_count, check_flag, check_lr, to_float, to_int
+from ._validate import check_count, check_flag, check_lr, short_repr, to_float, to_int
 
 __all__ = [
     "Bounded",
@@ -49,9 +49,7 @@ _S = TypeVar("_S", bound=Schedule)
 _N = TypeVar("_N", bound=_Node)
 
 
-def _describe(schedule: object) -> str:
-    text = repr(schedule)
-    return text if len(text) <= 80 else text[:77] + "..."
+_describe = short_repr
 
 
 def _check_schedule(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

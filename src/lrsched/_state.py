@@ -30,7 +30,7 @@ import attrs
 
 from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
 from ._base import _Node
-from ._validate import did_you_mean
+from ._validate import did_you_mean, short_repr
 
 __all__ = [
     "MAX_DEPTH",
@@ -182,7 +182,12 @@ def registered_types() -> dict[str, type[_Node]]:
 
 def type_name(schedule: object) -> str | None:
     """The registered type name of *schedule*'s class (not of a subclass), or ``None``."""
-    return _NAMES.get(cast("type[_Node]", type(schedule)))
+    return class_type_name(type(schedule))
+
+
+def class_type_name(cls: type[Any]) -> str | None:
+    """The name *cls* is registered under, or ``None``."""
+    return _NAMES.get(cls)
 
 
 # -- saving ------------------------------------------------------------------
@@ -229,8 +234,7 @@ def _encode(value: object, path: str) -> Any:
 
 
 def _describe(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short_repr(value, 60)
 
 
 def _state(schedule: _Node, path: str) -> dict[str, Any]:

@@ -250,6 +250,12 @@ def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> 
     learning_rates(attribute.name, value)
 
 
+def short_repr(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to *limit* characters with ``...`` (for error messages)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
     import difflib  # only on the error path: keeps `import lrsched` fast

@@ -33,7 +33,7 @@ import attrs
 
 from . import _curves
 from ._compose import ScaleByGroup, with_warmup
-from ._state import from_state_dict, registered_types, type_name
+from ._state import class_type_name, from_state_dict, registered_types, type_name
 from .plot import boundaries, sparkline, to_svg
 
 __all__ = ["leaf_commands", "main"]
@@ -232,10 +232,7 @@ def _show(value: object) -> str:
 
 def type_name_of(cls: type[Any]) -> str:
     """The registered type name of a schedule class."""
-    for name, registered in registered_types().items():
-        if registered is cls:
-            return name
-    return cls.__name__
+    return class_type_name(cls) or cls.__name__
 
 
 # -- shared options -----------------------------------------------------------------
