@@ -150,10 +150,10 @@ def skip_row(row: str, what: str, reason: str) -> Row:
 # -- rows ------------------------------------------------------------------------------
 
 
-def row1(repeat: int) -> list[Row]:
-    """Scalar call of every leaf schedule vs its hand-written closure."""
+def _closure_rows(row: str, cases: Any, label: str, repeat: int) -> list[Row]:
+    """One ratio row per case: the schedule vs its checked hand-written closure."""
     rows = []
-    for case in closures.leaf_cases():
+    for case in cases:
         closures.check(case)
         ours, base = compare(
             _calls(case.schedule, case.steps),
@@ -161,9 +161,14 @@ def row1(repeat: int) -> list[Row]:
             per=len(case.steps),
             repeat=repeat,
         )
-        rows.append(ratio_row("1", f"{case.name}(t) vs closure", ours, base, 1.5))
-    rows += _floor_rows(repeat)
+        rows.append(ratio_row(row, label.format(name=case.name), ours, base, 1.5))
     return rows
+
+
+def row1(repeat: int) -> list[Row]:
+    """Scalar call of every leaf schedule vs its hand-written closure."""
+    rows = _closure_rows("1", closures.leaf_cases(), "{name}(t) vs closure", repeat)
+    return rows + _floor_rows(repeat)
 
 
 class _Returns:
@@ -214,17 +219,7 @@ def _floor_rows(repeat: int) -> list[Row]:
 
 def row2(repeat: int) -> list[Row]:
     """Composed curves vs a hand-written closure of the same curve."""
-    rows = []
-    for case in closures.composed_cases():
-        closures.check(case)
-        ours, base = compare(
-            _calls(case.schedule, case.steps),
-            _calls(case.closure, case.steps),
-            per=len(case.steps),
-            repeat=repeat,
-        )
-        rows.append(ratio_row("2", f"{case.name} vs closure", ours, base, 1.5))
-    return rows
+    return _closure_rows("2", closures.composed_cases(), "{name} vs closure", repeat)
 
 
 def row3(repeat: int) -> list[Row]:
