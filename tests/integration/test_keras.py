@@ -128,3 +128,53 @@ class TestLearningRateSchedule:
             LearningRateSchedule.from_config({"schedule": {"type": "constant", "lr": 0.1}, "x": 1})
         with pytest.raises(ValueError, match="unknown schedule type"):
             LearningRateSchedule.from_config({"schedule": {"type": "os.system"}})
+
+
+# Run in a fresh interpreter: a Keras process has one backend, and this module's is jax.
+TORCH_BACKEND_SCRIPT = """
+import os
+os.environ["KERAS_BACKEND"] = "torch"
+import keras, numpy as np
+from lrsched import cosine
+from lrsched.keras import LearningRateSchedule
+
+assert keras.backend.backend() == "torch"
+schedule = 2 >> cosine(base_lr=0.1, min_lr=0.001, total_steps=8)
+seen = []
+
+class Record(keras.callbacks.Callback):
+    def on_train_batch_begin(self, batch, logs=None):
+        opt = self.model.optimizer
+        seen.append((int(opt.iterations), float(opt.learning_rate)))
+
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+opt = keras.optimizers.SGD(learning_rate=LearningRateSchedule(schedule))
+model.compile(optimizer=opt, loss="mse")
+model.fit(np.ones((24, 3)), np.ones((24, 1)), batch_size=4, epochs=1, verbose=0,
+          callbacks=[Record()])
+assert [k for k, _ in seen] == list(range(6)), seen
+for k, lr in seen:
+    assert abs(lr - schedule(k)) <= 1e-6 * 0.1, (k, lr, schedule(k))
+print("ok", len(seen))
+"""
+
+
+class TestTorchBackend:
+    """Keras on the torch backend (subprocess: one backend per Keras process)."""
+
+    def test_fit_follows_schedule(self) -> None:
+        """model.fit on the torch backend uses schedule(iterations) at every update."""
+        import subprocess
+        import sys
+
+        env = {**os.environ, "KERAS_BACKEND": "torch"}
+        result = subprocess.run(
+            [sys.executable, "-c", TORCH_BACKEND_SCRIPT],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip() == "ok 6"
