@@ -20,8 +20,6 @@ A resumed stepper yields exactly what the uninterrupted run would have.
 from __future__ import annotations
 
 import math
-import numbers
-import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -37,7 +35,17 @@ from ._state import (
     schedule_state,
     state_diff,
 )
-from ._validate import did_you_mean
+from ._validate import (
+    check_choice,
+    check_count,
+    check_ge,
+    check_lr,
+    check_named,
+    check_range,
+    did_you_mean,
+    to_float,
+    to_int,
+)
 
 __all__ = ["FORMAT_VERSION", "ReduceOnPlateau", "Stepper", "reduce_on_plateau"]
 
@@ -50,12 +58,7 @@ _POSITION_KEYS = ("version", "step", "stop", "schedule")
 
 def _count(name: str, value: object) -> int:
     """A step number given by the caller: an int (or integer-like) >= 0."""
-    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
-        raise TypeError(f"{name!r} must be an int, got {value!r}")
-    number = operator.index(value)  # type: ignore[arg-type]
-    if number < 0:
-        raise ValueError(f"{name!r} must be >= 0, got {number!r}")
-    return number
+    return check_named(name, value, to_int, check_count(0))  # type: ignore[no-any-return]
 
 
 def _state_of(schedule: object) -> dict[str, Any] | None:
@@ -305,42 +308,27 @@ def _parse_position(state: object, extra: tuple[str, ...]) -> _Position:
 # -- reduce on plateau ---------------------------------------------------------------
 
 
-def _real(name: str, value: object, *, lo: float, below: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name!r} must be a number, got {value!r}")
-    v = float(value)
-    if below is not None:
-        if not lo < v < below:
-            raise ValueError(f"{name!r} must be in ({lo}, {below}), got {value!r}")
-    elif not (math.isfinite(v) and v >= lo):
-        raise ValueError(f"{name!r} must be a finite number >= {lo}, got {value!r}")
-    return v
-
-
-def _choice(name: str, value: object, choices: tuple[str, ...]) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name!r} must be a str, got {_show(value)}")
-    if value not in choices:
-        options = ", ".join(map(repr, choices))
-        raise ValueError(f"{name!r} must be one of {options}, got {_show(value)}")
-    return value
-
-
 _CONFIG = ("factor", "patience", "mode", "threshold", "threshold_mode", "cooldown", "min_lr", "eps")
 _COUNTERS = ("scale", "best", "num_bad", "cooldown_counter")
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _config(values: Mapping[str, Any]) -> dict[str, Any]:
     """The reduce-on-plateau settings, validated (``TypeError``/``ValueError``)."""
     return {
-        "factor": _real("factor", values["factor"], lo=0.0, below=1.0),
+        "factor": check_named("factor", values["factor"], to_float, check_range(0, 1)),
         "patience": _count("patience", values["patience"]),
-        "mode": _choice("mode", values["mode"], ("min", "max")),
-        "threshold": _real("threshold", values["threshold"], lo=0.0),
-        "threshold_mode": _choice("threshold_mode", values["threshold_mode"], ("rel", "abs")),
+        "mode": check_named("mode", values["mode"], _as_is, check_choice("min", "max")),
+        "threshold": check_named("threshold", values["threshold"], to_float, check_ge(0)),
+        "threshold_mode": check_named(
+            "threshold_mode", values["threshold_mode"], _as_is, check_choice("rel", "abs")
+        ),
         "cooldown": _count("cooldown", values["cooldown"]),
-        "min_lr": _real("min_lr", values["min_lr"], lo=0.0),
-        "eps": _real("eps", values["eps"], lo=0.0),
+        "min_lr": check_named("min_lr", values["min_lr"], to_float, check_lr),
+        "eps": check_named("eps", values["eps"], to_float, check_ge(0)),
     }
 
 

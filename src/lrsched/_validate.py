@@ -16,7 +16,7 @@ import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 import attrs
 
@@ -248,6 +248,25 @@ def learning_rates(name: str, value: object) -> None:
 def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A non-empty tuple of learning rates."""
     learning_rates(attribute.name, value)
+
+
+class _Field(NamedTuple):
+    name: str
+
+
+def check_named(
+    name: str, value: Any, converter: Callable[[Any], Any], *validators: Validator
+) -> Any:
+    """Convert and validate *value* as an attrs field named *name* would be.
+
+    For settings outside an attrs class (a stepper's start, reduce-on-plateau's
+    options): the same converters, rules and messages as every constructor.
+    """
+    converted = converter(value)
+    field = cast("attrs.Attribute[Any]", _Field(name))  # validators read only .name
+    for validator in validators:
+        validator(None, field, converted)
+    return converted
 
 
 def short_repr(value: object, limit: int = 80) -> str:
