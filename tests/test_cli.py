@@ -446,6 +446,24 @@ class TestErrors:
         assert err.startswith("lrsched")
         assert "Traceback" not in err
 
+    def test_negative_scientific_notation_is_a_value(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``--base-lr -1e-3`` reaches the schedule, which names the rule it breaks."""
+        argv = ["cosine", "--base-lr", "-1e-3", "--min-lr", "0", "--total-steps", "10"]
+        status, _, err = run(argv, capsys)
+        assert status == 2
+        assert "'base_lr' must be >= 0, got -0.001" in err
+
+    def test_unrecognized_argument_hints_at_comma_lists(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A space-separated list gets a hint that lists are comma lists."""
+        argv = ["multi-step", "--base-lr", "0.1", "--milestones", "30", "60", "--gamma", "0.1"]
+        _, _, err = run(argv, capsys)
+        assert "unrecognized arguments: 60" in err
+        assert "--milestones 30,60,90" in err
+
     def test_messages_name_the_problem(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Messages name the schedule, the parameter and the value."""
         _, _, err = run(["cosin"], capsys)

@@ -51,7 +51,19 @@ class _UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and never exit by themselves."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse takes "-1e-3" for an option name (it only knows -1 and -1.5 as
+        # numbers); learning rates are written like that, so let it be a value and
+        # let the schedule say "'base_lr' must be >= 0".
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
     def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            message += (
+                " (lists are comma lists, e.g. --milestones 30,60,90; "
+                "options are hyphenated, e.g. --total-steps)"
+            )
         match = re.match(r"argument SCHEDULE: invalid choice: '(.*?)' \(choose from", message)
         if match:
             name = match.group(1)
