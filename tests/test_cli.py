@@ -413,6 +413,18 @@ def error_cases() -> list[list[str]]:
         *(["--config", name] for name in CONFIG_ERRORS),
         *(["describe", "--config", name] for name in CONFIG_ERRORS),
         ["--config", "unknown_type.json", *COSINE],
+        [
+            "cosine",
+            "--base-lr",
+            "1",
+            "--min-lr",
+            "0",
+            "--total-steps",
+            "9",
+            "--sparkline",
+            "--format",
+            "csv",
+        ],
         # values past what floats hold, and non-finite curves: one line, no traceback
         ["exponential", "--base-lr", "1", "--gamma", "0.5", "--start", "1" + "0" * 400],
         ["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "1" + "0" * 400],

@@ -602,6 +602,11 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
             )
         steps = total
     start = args.start
+    if args.format != "lines" and (args.svg is not None or args.sparkline):
+        raise _UsageError(
+            f"{prog}: error: --format {args.format} formats printed values; "
+            "it does not apply to --sparkline or --svg"
+        )
     if args.svg is not None:
         if steps < 1:
             raise _UsageError(f"{prog}: error: --svg needs --steps >= 1")
