@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from lrsched import BaseSchedule, Schedule, constant, cosine, linear
+from lrsched import BaseSchedule, Cosine, Schedule, constant, cosine, linear
 from lrsched._base import check_step
 from tests import strategies as S
 
@@ -213,6 +213,18 @@ class TestUserSchedule:
         with pytest.raises(TypeError):
             s(None)  # type: ignore[call-overload]
         assert type(s(np.int64(10))) is float
+
+    def test_call_of_a_builtin_subclass_is_its_formula(self) -> None:
+        """A subclass of a built-in that defines __call__ uses it alone and in composites."""
+
+        @attrs.frozen(kw_only=True)
+        class Flat(Cosine):
+            def __call__(self, step: Any, /) -> Any:
+                return self.min_lr
+
+        s = Flat(base_lr=1.0, min_lr=0.25, total_steps=10)
+        assert s(0) == 0.25
+        assert (2 >> s)(5) == 0.25
 
     def test_direct_call_validates_steps(self) -> None:
         """Calling a user schedule directly validates the step like a built-in."""

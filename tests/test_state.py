@@ -25,6 +25,7 @@ from lrsched import (
     register,
 )
 from lrsched._state import MAX_DEPTH, state_diff
+from tests.helpers import nested_scaled_state
 from tests.strategies import compositions, leaf_schedules
 
 WARMUP_COSINE = 100 >> (
@@ -190,17 +191,6 @@ class TestFromStateDict:
         assert [s(t) for t in range(5)] == [1.0, 1.0, 1.0, 0.5, 0.5]
 
 
-def _nested_dict(depth: int) -> dict[str, Any]:
-    root: dict[str, Any] = {"type": "scaled", "factor": 1.0}
-    node = root
-    for _ in range(depth):
-        child: dict[str, Any] = {"type": "scaled", "factor": 1.0}
-        node["schedule"] = child
-        node = child
-    node["schedule"] = {"type": "constant", "lr": 1.0}
-    return root
-
-
 def _nested_list(depth: int) -> list[Any]:
     root: list[Any] = []
     node = root
@@ -341,7 +331,7 @@ class TestLoadErrors:
     def test_deep_dict(self) -> None:
         """A 10_000-deep nested state raises ValueError about nesting, not RecursionError."""
         with pytest.raises(ValueError, match=f"nested deeper than {MAX_DEPTH}"):
-            from_state_dict(_nested_dict(10_000))
+            from_state_dict(nested_scaled_state(10_000))
 
     def test_deep_list(self) -> None:
         """A 10_000-deep nested list inside a field raises ValueError about nesting."""
@@ -364,7 +354,7 @@ class TestLoadErrors:
 
     def test_sane_nesting_loads(self) -> None:
         """Nesting well under the limit loads."""
-        assert from_state_dict(_nested_dict(MAX_DEPTH // 2 - 2))(3) == 1.0
+        assert from_state_dict(nested_scaled_state(MAX_DEPTH // 2 - 2))(3) == 1.0
 
     def test_never_calls_named_things(self) -> None:
         """A state naming a callable or a class path is refused, not resolved."""

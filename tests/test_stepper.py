@@ -23,6 +23,7 @@ from lrsched import (
     exponential,
     linear,
 )
+from tests.helpers import nested_scaled_state
 from tests.strategies import compositions
 
 
@@ -363,16 +364,6 @@ def _good_state() -> dict[str, Any]:
     return _json(it.state_dict())  # type: ignore[no-any-return]
 
 
-def _deep_schedule(depth: int) -> dict[str, Any]:
-    root: dict[str, Any] = {"type": "scaled", "factor": 1.0}
-    node = root
-    for _ in range(depth):
-        child: dict[str, Any] = {"type": "scaled", "factor": 1.0}
-        node["schedule"] = child
-        node = child
-    return root
-
-
 BAD_STATES: list[tuple[str, Any, str]] = [
     ("not a dict", [1, 2], "must be a dict"),
     ("none", None, "must be a dict"),
@@ -415,7 +406,7 @@ BAD_STATES: list[tuple[str, Any, str]] = [
         },
         r"schedule\.schedule\.phases\[1\]\.total_steps: 'total_steps' must be >= 1, got 0",
     ),
-    ("deep", {**_good_state(), "schedule": _deep_schedule(10_000)}, "nested deeper than"),
+    ("deep", {**_good_state(), "schedule": nested_scaled_state(10_000)}, "nested deeper than"),
     (
         "plateau state",
         lrsched.reduce_on_plateau(constant(lr=1.0), factor=0.5, patience=1).state_dict(),

@@ -13,12 +13,20 @@ A user-defined schedule may instead override ``__call__`` (and
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 import operator
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, SupportsIndex, cast, overload, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Protocol,
+    SupportsIndex,
+    cast,
+    overload,
+    runtime_checkable,
+)
 
 from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 
@@ -95,21 +103,23 @@ class _Node:
         """Steps this schedule occupies in a sequence; ``None`` when unbounded."""
         return None
 
+    #: A user-defined schedule's own ``__call__(self, step)``, moved here by
+    #: `BaseSchedule.__init_subclass__`: its formula for valid steps.
+    _formula: ClassVar[Callable[[Any, Any], Any] | None] = None
+
     def _kernel(self, m: Math) -> Kernel:
         """The formula as a function of the step, over namespace *m*.
 
-        Built-ins override this. The default serves user-defined subclasses
-        that override ``__call__`` instead: the schedule itself is its kernel.
+        Built-ins override this. The default serves user-defined subclasses,
+        whose ``__call__`` is their formula: the step is validated once, by the
+        shared ``__call__``, and a scalar result becomes a ``float``.
         """
-        call = type(self).__call__
-        if call is _Node.__call__:
+        formula = type(self)._formula
+        if formula is None:
             raise TypeError(f"{type(self).__name__} must define __call__(self, step, /)")
-        # The user's own __call__, without the step check its wrapper adds:
-        # a composite has checked the step already.
-        user_call = getattr(call, "__lrsched_unchecked__", call)
         if m.is_array:
-            return lambda t: user_call(self, t)
-        return lambda t: float(user_call(self, t))
+            return lambda t: formula(self, t)
+        return lambda t: float(formula(self, t))
 
     def _scalar_fn(self) -> Kernel:
         """The scalar kernel, built on first use and cached in the ``_fn`` slot."""
@@ -276,24 +286,17 @@ class BaseSchedule(_Node):
     __slots__ = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        # A user-defined schedule writes __call__(self, step) for valid steps;
-        # wrap it once so that direct calls validate the step (as built-ins do)
-        # and return a float for a scalar step.
+        # A user-defined schedule writes __call__(self, step) for valid steps.
+        # It becomes the class's formula (the default _kernel calls it), and the
+        # shared __call__ validates the step, as for built-ins: one path for all.
         super().__init_subclass__(**kwargs)
         call = cls.__dict__.get("__call__")
-        if call is None or hasattr(call, "__lrsched_unchecked__"):
-            return  # inherited, or already wrapped (attrs rebuilds slotted classes)
-
-        @functools.wraps(call)
-        def checked_call(self: Any, step: Any, /) -> Any:
-            if step.__class__ is int and step >= 0:
-                return float(call(self, step))
-            if is_array(step):
-                return call(self, step)
-            return float(call(self, check_step(step)))
-
-        checked_call.__lrsched_unchecked__ = call  # type: ignore[attr-defined]
-        cls.__call__ = checked_call  # type: ignore[method-assign]
+        if call is None:
+            return  # inherited (attrs' rebuilt slotted class finds it moved already)
+        cls._formula = call
+        del cls.__call__
+        if "_kernel" not in cls.__dict__:
+            cls._kernel = _Node._kernel  # type: ignore[method-assign]  # also over a built-in's
 
     if TYPE_CHECKING:
         # Arrays first: numpy.ndarray also has __index__.

@@ -59,7 +59,7 @@ __all__ = [
     "Wsd",
 ]
 
-_PI = 3.141592653589793
+_PI = math.pi  # a module constant: one global lookup in the kernels
 
 
 def _lr() -> Any:

@@ -3,8 +3,9 @@
 A curve's formula is written once, as a *kernel*: a function of the step that
 only uses arithmetic operators and the functions of a `Math` namespace
 (`cos`, `sqrt`, `minimum`, `where`, `searchsorted`, ...). Formulas are
-branch-free: a choice that depends on the step is a `where` (or a `switch`
-among sub-formulas), never an `if`.
+branch-free: a choice that depends on the step is a `where`, or a
+`piecewise` selector among sub-formulas built once per kernel (on scalars it
+runs only the piece a step belongs to), never an `if` on the step.
 
 The same kernel then runs on
 

@@ -6,7 +6,6 @@ import os
 
 os.environ["KERAS_BACKEND"] = "jax"  # before keras is imported
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import jax.numpy as jnp
 import keras
 import numpy as np
 import pytest
+from tests.helpers import warmup_cosine
 
 from lrsched import constant, cosine, linear
 from lrsched.keras import LearningRateSchedule
@@ -26,10 +26,7 @@ STEPS = 10
 
 def expected(t: int) -> float:
     """``3 >> cosine(base_lr=0.1, min_lr=0.01, total_steps=5)`` written out by hand."""
-    if t < 3:
-        return 0.1 * t / 3
-    c = min(t - 3, 5)
-    return 0.01 + 0.09 * (1 + math.cos(math.pi * c / 5)) / 2
+    return warmup_cosine(t, warmup=3, base_lr=0.1, min_lr=0.01, total=5)
 
 
 def make_model(lr: LearningRateSchedule) -> keras.Model:

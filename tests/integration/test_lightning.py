@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 import lightning as L
 import pytest
 import torch
+from tests.helpers import warmup_cosine
 from torch.utils.data import DataLoader, TensorDataset
 
 from lrsched import cosine
@@ -27,10 +27,7 @@ STEPS = 12
 
 def expected(t: int) -> float:
     """``4 >> cosine(base_lr=0.1, min_lr=0.01, total_steps=6)`` written out by hand."""
-    if t < 4:
-        return 0.1 * t / 4
-    c = min(t - 4, 6)
-    return 0.01 + 0.09 * (1 + math.cos(math.pi * c / 6)) / 2
+    return warmup_cosine(t, warmup=4, base_lr=0.1, min_lr=0.01, total=6)
 
 
 class Model(L.LightningModule):
