@@ -245,3 +245,46 @@ class TestUserSchedule:
 
         with pytest.raises(TypeError, match="__call__"):
             Empty(lr=1.0)(0)
+
+
+class TestValueSemantics:
+    """Tests for ``==`` and ``hash``, written once on the shared base for the built-ins."""
+
+    def test_any_differing_field_makes_unequal(self) -> None:
+        """Schedules of one class differing in any one field are unequal."""
+        a = cosine(base_lr=1.0, min_lr=0.1, total_steps=10)
+        assert a == cosine(base_lr=1.0, min_lr=0.1, total_steps=10)
+        assert a != cosine(base_lr=2.0, min_lr=0.1, total_steps=10)
+        assert a != cosine(base_lr=1.0, min_lr=0.2, total_steps=10)
+        assert a != cosine(base_lr=1.0, min_lr=0.1, total_steps=11)
+
+    def test_same_fields_of_another_class_are_unequal(self) -> None:
+        """Equal field values of two different classes do not make them equal."""
+
+        @attrs.frozen(kw_only=True)
+        class Sub(Cosine):
+            pass
+
+        a = cosine(base_lr=1.0, min_lr=0.0, total_steps=10)
+        b = Sub(base_lr=1.0, min_lr=0.0, total_steps=10)
+        assert a != b
+        assert b != a
+        assert a != (1.0, 0.0, 10)
+
+    def test_hash_follows_equality_through_composites(self) -> None:
+        """Equal composites hash alike; a set keeps one of each value."""
+
+        def build(lr: float) -> BaseSchedule:
+            return 5 >> cosine(base_lr=1.0, min_lr=0.0, total_steps=10) + constant(lr=lr)
+
+        built = [build(0.1) for _ in range(3)]
+        assert len({*built}) == 1
+        assert hash(built[0]) == hash(built[1])
+        assert built[0] != build(0.2)
+
+    def test_fields_excluded_from_eq_are_ignored(self) -> None:
+        """A field declared ``eq=False`` (a sequence's cached phase starts) does not compare."""
+        s = constant(lr=1.0).for_steps(2) + constant(lr=0.5)
+        assert "_starts" in attrs.fields_dict(type(s))
+        assert not attrs.fields_dict(type(s))["_starts"].eq
+        assert s._eq_values() == (s.phases,)

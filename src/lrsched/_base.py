@@ -198,6 +198,21 @@ class _Node:
         name = type(self).__qualname__.rsplit(">.", 1)[-1]
         return f"{name}({', '.join(parts)})"
 
+    # attrs' __eq__ and __hash__, written once here: built-ins pass eq=False
+    # to skip compiling a copy per class at import. Equal means the same class
+    # and equal fields (those declared eq=True), as attrs would generate.
+    def _eq_values(self) -> tuple[Any, ...]:
+        fields: tuple[Any, ...] = getattr(type(self), "__attrs_attrs__", ())
+        return tuple(getattr(self, f.name) for f in fields if f.eq)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._eq_values() == other._eq_values()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._eq_values()))
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle and deepcopy rebuild from the constructor arguments (through
         # validation); the cached kernel is never pickled.

@@ -80,7 +80,7 @@ def _first_value(schedule: Callable[[Any], Any]) -> float:
 # -- warmup ---------------------------------------------------------------------------
 
 
-@attrs.frozen(repr=False, getstate_setstate=False)
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
 class WithWarmup(BaseSchedule):
     r"""Linear warmup from *start_lr* to ``schedule(0)`` over *warmup_steps*, then *schedule*.
 
@@ -220,7 +220,7 @@ def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -
 # -- bounds and sequences -------------------------------------------------------------
 
 
-@attrs.frozen(repr=False, getstate_setstate=False)
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
 class Bounded(BaseSchedule):
     r"""*schedule* bounded to *steps* steps: ``schedule(t)`` for ``t < steps``, then held.
 
@@ -305,7 +305,7 @@ def _check_phases(_inst: object, _attribute: attrs.Attribute[Any], value: object
         raise ValueError("'phases' must not be empty: a sequence needs at least one phase")
 
 
-@attrs.frozen(repr=False, getstate_setstate=False)
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
 class Sequential(BaseSchedule):
     r"""Phases back to back: ``a(t)`` for ``t < a.total_steps``, then ``b(t - a.total_steps)``, ...
 
@@ -363,18 +363,7 @@ class Sequential(BaseSchedule):
             kernels.append(kernel_of(phases[-1], m))
         else:
             kernels = [kernel_of(p, m) for p in phases]
-        maximum = m.maximum
-
-        def shifted(kernel: Kernel, start: int) -> Kernel:
-            if start == 0:
-                return kernel
-            if not m.is_array:
-                return lambda t: kernel(t - start)
-            # On arrays a phase also sees other phases' steps (results discarded): keep them >= 0.
-            return lambda t: kernel(maximum(t - start, 0))
-
-        pieces = [shifted(k, s) for k, s in zip(kernels, starts, strict=True)]
-        return m.piecewise(starts[1:], pieces)
+        return m.sequence(starts, kernels)
 
 
 def sequential(phases: Iterable[Phase]) -> Sequential:
@@ -402,7 +391,7 @@ def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object
         raise ValueError(f"scale factor must be a finite number >= 0, got {value!r}")
 
 
-@attrs.frozen(repr=False, getstate_setstate=False)
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
 class Scaled(BaseSchedule):
     r"""Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
 
@@ -432,7 +421,7 @@ class Scaled(BaseSchedule):
         return lambda t: k * inner(t)
 
 
-@attrs.frozen(repr=False, getstate_setstate=False)
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
 class PerEpoch(BaseSchedule):
     r"""An epoch-defined schedule evaluated per batch: ``schedule(t / steps_per_epoch)``.
 
@@ -520,7 +509,7 @@ def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) 
     _check_schedule(_inst, attribute, value)
 
 
-@attrs.frozen(repr=False, getstate_setstate=False)
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
 class ScaleByGroup(_Node):
     r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 

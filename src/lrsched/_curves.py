@@ -69,7 +69,7 @@ def _lr() -> Any:
 # -- constant and step decays ---------------------------------------------------
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Constant(BaseSchedule):
     r"""A constant learning rate.
 
@@ -95,7 +95,7 @@ class Constant(BaseSchedule):
         return lambda t: lr
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class StepDecay(BaseSchedule):
     r"""Decay by *gamma* every *step_size* steps.
 
@@ -124,7 +124,7 @@ class StepDecay(BaseSchedule):
         return lambda t: b * power(g, t // s)
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class MultiStep(BaseSchedule):
     r"""Decay by *gamma* at each milestone.
 
@@ -165,7 +165,7 @@ class MultiStep(BaseSchedule):
         return lambda t: take(table, search(ms, t))
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Exponential(BaseSchedule):
     r"""Exponential decay: multiply by *gamma* every *decay_steps* steps, smoothly.
 
@@ -203,7 +203,7 @@ class Exponential(BaseSchedule):
 # -- smooth decays ---------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Linear(BaseSchedule):
     r"""Linear interpolation from *start_lr* to *end_lr* over *total_steps*, then *end_lr*.
 
@@ -235,7 +235,7 @@ class Linear(BaseSchedule):
         return lambda t: e + amp * (1 - minimum(t, total) / total)
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Polynomial(BaseSchedule):
     r"""Polynomial decay from *base_lr* to *min_lr* over *total_steps*, then *min_lr*.
 
@@ -269,7 +269,7 @@ class Polynomial(BaseSchedule):
         return lambda t: lo + amp * (1 - minimum(t, total) / total) ** p
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Cosine(BaseSchedule):
     r"""Cosine decay from *base_lr* to *min_lr* over *total_steps*, then *min_lr*.
 
@@ -306,7 +306,7 @@ class Cosine(BaseSchedule):
         return lambda t: lo + half * (1 + cos(_PI * minimum(t, total) / total))
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class CosineRestarts(BaseSchedule):
     r"""Cosine annealing with warm restarts (SGDR).
 
@@ -389,7 +389,7 @@ class CosineRestarts(BaseSchedule):
         return g
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class InverseTime(BaseSchedule):
     r"""Inverse time decay.
 
@@ -425,7 +425,7 @@ class InverseTime(BaseSchedule):
 # -- cycles --------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class OneCycle(BaseSchedule):
     r"""The 1cycle policy: warm up to *max_lr*, then anneal far below the start.
 
@@ -522,7 +522,7 @@ class OneCycle(BaseSchedule):
         return lambda t: select(minimum(t, last))
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class _Cyclic(BaseSchedule):
     r"""Cyclical learning rates (CLR): the shared triangular wave.
 
@@ -570,7 +570,7 @@ class _Cyclic(BaseSchedule):
         return lambda t: lo + wave(t) * scale(t)
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Triangular(_Cyclic):
     r"""Cyclical learning rate: a triangle wave between *min_lr* and *max_lr*.
 
@@ -596,7 +596,7 @@ class Triangular(_Cyclic):
     """
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Triangular2(_Cyclic):
     r"""Cyclical learning rate whose amplitude halves every cycle.
 
@@ -623,7 +623,7 @@ class Triangular2(_Cyclic):
         return lambda t: 0.5 ** floor(t / size)
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class ExpRange(_Cyclic):
     r"""Cyclical learning rate whose amplitude decays by *gamma* every step.
 
@@ -656,7 +656,7 @@ class ExpRange(_Cyclic):
 # -- warmup-shaped curves ------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class InverseSqrt(BaseSchedule):
     r"""Linear warmup, then decay with the inverse square root of the step.
 
@@ -693,7 +693,7 @@ class InverseSqrt(BaseSchedule):
         )
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class Wsd(BaseSchedule):
     r"""Warmup-stable-decay: ramp up, hold, decay, hold.
 
@@ -764,7 +764,7 @@ class Wsd(BaseSchedule):
 # -- piecewise curves --------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class PiecewiseConstant(BaseSchedule):
     r"""Constant pieces: ``values[i]`` between ``boundaries[i-1]`` and ``boundaries[i]``.
 
@@ -827,7 +827,7 @@ def _check_points(_inst: object, attribute: attrs.Attribute[Any], value: object)
     learning_rates("points.lrs", tuple(p[1] for p in value))
 
 
-@attrs.frozen(kw_only=True, repr=False, getstate_setstate=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
 class PiecewiseLinear(BaseSchedule):
     r"""Linear interpolation through ``(step, lr)`` points; flat outside them.
 
