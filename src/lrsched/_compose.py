@@ -25,7 +25,16 @@ from ._base import (
     kernel_of,
 )
 from ._math import SCALAR, Kernel, Math
-from ._validate import check_count, check_flag, check_lr, short_repr, to_float, to_int
+from ._validate import (
+    as_float,
+    as_int,
+    check_count,
+    check_flag,
+    check_lr,
+    short_repr,
+    to_float,
+    to_int,
+)
 
 __all__ = [
     "Bounded",
@@ -112,8 +121,8 @@ class WithWarmup(BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    warmup_steps: int = attrs.field(kw_only=True, converter=to_int, validator=check_count(0))
-    start_lr: float = attrs.field(kw_only=True, default=0.0, converter=to_float, validator=check_lr)
+    warmup_steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
+    start_lr: float = attrs.field(kw_only=True, default=0.0, converter=as_float, validator=check_lr)
 
     @property
     def total_steps(self) -> int | None:
@@ -152,8 +161,8 @@ class Warmup:
         (0.5, 0.75, 1.0)
     """
 
-    steps: int = attrs.field(converter=to_int, validator=check_count(0))
-    start_lr: float = attrs.field(default=0.0, converter=to_float, validator=check_lr)
+    steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    start_lr: float = attrs.field(default=0.0, converter=as_float, validator=check_lr)
 
     @overload
     def __rshift__(self, other: ScaleByGroup) -> ScaleByGroup: ...
@@ -241,7 +250,7 @@ class Bounded(BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    steps: int = attrs.field(kw_only=True, converter=to_int, validator=check_count(0))
+    steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
 
     @property
     def total_steps(self) -> int:
@@ -408,7 +417,7 @@ class Scaled(BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    factor: float = attrs.field(kw_only=True, converter=to_float, validator=_check_factor)
+    factor: float = attrs.field(kw_only=True, converter=as_float, validator=_check_factor)
 
     @property
     def total_steps(self) -> int | None:
@@ -442,7 +451,7 @@ class PerEpoch(BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    steps_per_epoch: int = attrs.field(kw_only=True, converter=to_int, validator=check_count(1))
+    steps_per_epoch: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(1))
     staircase: bool = attrs.field(kw_only=True, default=False, validator=check_flag)
 
     @property

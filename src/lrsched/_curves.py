@@ -20,6 +20,8 @@ import attrs
 from ._base import BaseSchedule
 from ._math import Kernel, Math
 from ._validate import (
+    as_float,
+    as_int,
     check_choice,
     check_count,
     check_decay,
@@ -63,7 +65,7 @@ _PI = math.pi  # a module constant: one global lookup in the kernels
 
 
 def _lr() -> Any:
-    return attrs.field(converter=to_float, validator=check_lr)
+    return attrs.field(converter=as_float, validator=check_lr)
 
 
 # -- constant and step decays ---------------------------------------------------
@@ -116,8 +118,8 @@ class StepDecay(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    step_size: int = attrs.field(converter=to_int, validator=check_count(1))
-    gamma: float = attrs.field(converter=to_float, validator=check_decay)
+    step_size: int = attrs.field(converter=as_int, validator=check_count(1))
+    gamma: float = attrs.field(converter=as_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
         b, s, g, power = self.base_lr, self.step_size, self.gamma, m.power
@@ -150,7 +152,7 @@ class MultiStep(BaseSchedule):
     milestones: tuple[int, ...] = attrs.field(
         converter=to_ints, validator=check_increasing_counts(minimum=0)
     )
-    gamma: float = attrs.field(converter=to_float, validator=check_decay)
+    gamma: float = attrs.field(converter=as_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
         # The rate after k milestones, b * g**k, tabulated: exact and the same
@@ -189,8 +191,8 @@ class Exponential(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    gamma: float = attrs.field(converter=to_float, validator=check_decay)
-    decay_steps: int = attrs.field(default=1, converter=to_int, validator=check_count(1))
+    gamma: float = attrs.field(converter=as_float, validator=check_decay)
+    decay_steps: int = attrs.field(default=1, converter=as_int, validator=check_count(1))
     staircase: bool = attrs.field(default=False, validator=check_flag)
 
     def _kernel(self, m: Math) -> Kernel:
@@ -227,7 +229,7 @@ class Linear(BaseSchedule):
 
     start_lr: float = _lr()
     end_lr: float = _lr()
-    total_steps: int = attrs.field(converter=to_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
         s, e, total, minimum = self.start_lr, self.end_lr, self.total_steps, m.minimum
@@ -258,9 +260,9 @@ class Polynomial(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    min_lr: float = attrs.field(converter=to_float, validator=[check_lr, check_le("base_lr")])
-    total_steps: int = attrs.field(converter=to_int, validator=check_count(1))
-    power: float = attrs.field(converter=to_float, validator=check_positive)
+    min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
+    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    power: float = attrs.field(converter=as_float, validator=check_positive)
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, total, p = self.base_lr, self.min_lr, self.total_steps, self.power
@@ -295,8 +297,8 @@ class Cosine(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    min_lr: float = attrs.field(converter=to_float, validator=[check_lr, check_le("base_lr")])
-    total_steps: int = attrs.field(converter=to_int, validator=check_count(1))
+    min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
+    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, total, cos, minimum = self.base_lr, self.min_lr, self.total_steps, m.cos, m.minimum
@@ -344,10 +346,10 @@ class CosineRestarts(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    min_lr: float = attrs.field(converter=to_float, validator=[check_lr, check_le("base_lr")])
-    cycle_steps: int = attrs.field(converter=to_int, validator=check_count(1))
-    cycle_mult: float = attrs.field(default=1.0, converter=to_float, validator=check_ge(1))
-    cycle_decay: float = attrs.field(default=1.0, converter=to_float, validator=check_decay)
+    min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
+    cycle_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    cycle_mult: float = attrs.field(default=1.0, converter=as_float, validator=check_ge(1))
+    cycle_decay: float = attrs.field(default=1.0, converter=as_float, validator=check_decay)
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, c, d, power = self.base_lr, self.min_lr, self.cycle_steps, self.cycle_decay, m.power
@@ -411,8 +413,8 @@ class InverseTime(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    decay_rate: float = attrs.field(converter=to_float, validator=check_lr)
-    decay_steps: int = attrs.field(converter=to_int, validator=check_count(1))
+    decay_rate: float = attrs.field(converter=as_float, validator=check_lr)
+    decay_steps: int = attrs.field(converter=as_int, validator=check_count(1))
     staircase: bool = attrs.field(default=False, validator=check_flag)
 
     def _kernel(self, m: Math) -> Kernel:
@@ -462,10 +464,10 @@ class OneCycle(BaseSchedule):
     """
 
     max_lr: float = _lr()
-    total_steps: int = attrs.field(converter=to_int, validator=check_count(1))
-    pct_start: float = attrs.field(default=0.3, converter=to_float, validator=check_range(0, 1))
-    div_factor: float = attrs.field(default=25.0, converter=to_float, validator=check_positive)
-    final_div_factor: float = attrs.field(default=1e4, converter=to_float, validator=check_positive)
+    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    pct_start: float = attrs.field(default=0.3, converter=as_float, validator=check_range(0, 1))
+    div_factor: float = attrs.field(default=25.0, converter=as_float, validator=check_positive)
+    final_div_factor: float = attrs.field(default=1e4, converter=as_float, validator=check_positive)
     anneal: str = attrs.field(default="cos", validator=check_choice("cos", "linear"))
     three_phase: bool = attrs.field(default=False, validator=check_flag)
 
@@ -533,8 +535,8 @@ class _Cyclic(BaseSchedule):
     """
 
     min_lr: float = _lr()
-    max_lr: float = attrs.field(converter=to_float, validator=check_lr)
-    step_size: int = attrs.field(converter=to_int, validator=check_count(1))
+    max_lr: float = attrs.field(converter=as_float, validator=check_lr)
+    step_size: int = attrs.field(converter=as_int, validator=check_count(1))
     step_size_down: int | None = attrs.field(
         default=None,
         converter=attrs.converters.optional(to_int),
@@ -645,7 +647,7 @@ class ExpRange(_Cyclic):
     Matches ``torch.optim.lr_scheduler.CyclicLR(mode="exp_range")``.
     """
 
-    gamma: float = attrs.field(converter=to_float, validator=check_decay)
+    gamma: float = attrs.field(converter=as_float, validator=check_decay)
 
     def _scaling(self, m: Math, size: float) -> Callable[[Any], Any] | None:
         """``gamma ** t``."""
@@ -680,7 +682,7 @@ class InverseSqrt(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    warmup_steps: int = attrs.field(converter=to_int, validator=check_count(1))
+    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
         b, w, sqrt, maximum = self.base_lr, self.warmup_steps, m.sqrt, m.maximum
@@ -724,10 +726,10 @@ class Wsd(BaseSchedule):
     """
 
     base_lr: float = _lr()
-    min_lr: float = attrs.field(converter=to_float, validator=[check_lr, check_le("base_lr")])
-    warmup_steps: int = attrs.field(converter=to_int, validator=check_count(0))
-    stable_steps: int = attrs.field(converter=to_int, validator=check_count(0))
-    decay_steps: int = attrs.field(converter=to_int, validator=check_count(0))
+    min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
+    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    stable_steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    decay_steps: int = attrs.field(converter=as_int, validator=check_count(0))
     decay: str = attrs.field(default="linear", validator=check_choice("linear", "cosine", "sqrt"))
 
     def __attrs_post_init__(self) -> None:
