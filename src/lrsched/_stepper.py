@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from typing_extensions import Self
 
@@ -70,13 +70,23 @@ def _state_of(schedule: object) -> dict[str, Any] | None:
         return None
 
 
-class _Position(NamedTuple):
-    """The validated common part of a stepper state."""
+class _Position:
+    """The validated common part of a stepper state.
 
-    step: int
-    stop: int | None
-    schedule: Any  # the rebuilt schedule, or None
-    schedule_state: dict[str, Any] | None  # its normalized state, or None
+    (A plain class: a NamedTuple would cost a generated class at import.)
+    """
+
+    __slots__ = ("schedule", "schedule_state", "step", "stop")
+
+    def __init__(
+        self,
+        step: int,
+        stop: int | None,
+        schedule: Any,  # the rebuilt schedule, or None
+        schedule_state: dict[str, Any] | None,  # its normalized state, or None
+    ) -> None:
+        self.step, self.stop = step, stop
+        self.schedule, self.schedule_state = schedule, schedule_state
 
 
 class Stepper(Iterator[Any]):

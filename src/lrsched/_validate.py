@@ -16,7 +16,7 @@ import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -267,8 +267,13 @@ def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> 
     learning_rates(attribute.name, value)
 
 
-class _Field(NamedTuple):
-    name: str
+class _Field:
+    """Stands in for the `attrs.Attribute` a validator receives (they read ``.name``)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
 def check_named(
