@@ -25,6 +25,7 @@ from ._base import (
     kernel_of,
 )
 from ._math import SCALAR, Kernel, Math
+from ._state import register_builtins
 from ._validate import (
     as_float,
     as_int,
@@ -645,3 +646,6 @@ def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:
         raise TypeError(f"'schedule' must be a schedule, got {_describe(schedule)}")
     fn = kernel_of(schedule, SCALAR) if isinstance(schedule, _Node) else schedule
     return [fn(t) for t in range(num_steps)]
+
+
+register_builtins(WithWarmup, Sequential, Bounded, Scaled, PerEpoch, ScaleByGroup)

@@ -22,6 +22,7 @@ A stepper loading a state saved with another schedule raises
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast, overload
@@ -33,10 +34,12 @@ from ._base import _Node
 from ._validate import did_you_mean, short_repr
 
 __all__ = [
+    "BUILTINS",
     "MAX_DEPTH",
     "ScheduleMismatchError",
     "from_state_dict",
     "register",
+    "register_builtins",
     "registered_types",
     "schedule_state",
     "state_diff",
@@ -48,6 +51,36 @@ MAX_DEPTH = _BASE_MAX_DEPTH  # one limit for what can be built and what loads
 
 _REGISTRY: dict[str, type[_Node]] = {}
 _NAMES: dict[type[_Node], str] = {}
+
+#: The built-in types: type name -> (module, class). A module registers its
+#: classes when it is first imported (see `register_builtins`); the registry
+#: imports it when a state names one of its types. In this order
+#: `registered_types` lists them.
+BUILTINS: dict[str, tuple[str, str]] = {
+    "constant": ("lrsched._steps", "Constant"),
+    "step_decay": ("lrsched._steps", "StepDecay"),
+    "multi_step": ("lrsched._steps", "MultiStep"),
+    "exponential": ("lrsched._steps", "Exponential"),
+    "linear": ("lrsched._decays", "Linear"),
+    "polynomial": ("lrsched._decays", "Polynomial"),
+    "cosine": ("lrsched._decays", "Cosine"),
+    "cosine_restarts": ("lrsched._decays", "CosineRestarts"),
+    "inverse_sqrt": ("lrsched._warmups", "InverseSqrt"),
+    "inverse_time": ("lrsched._decays", "InverseTime"),
+    "one_cycle": ("lrsched._cycles", "OneCycle"),
+    "triangular": ("lrsched._cycles", "Triangular"),
+    "triangular2": ("lrsched._cycles", "Triangular2"),
+    "exp_range": ("lrsched._cycles", "ExpRange"),
+    "wsd": ("lrsched._warmups", "Wsd"),
+    "piecewise_constant": ("lrsched._piecewise", "PiecewiseConstant"),
+    "piecewise_linear": ("lrsched._piecewise", "PiecewiseLinear"),
+    "with_warmup": ("lrsched._compose", "WithWarmup"),
+    "sequential": ("lrsched._compose", "Sequential"),
+    "for_steps": ("lrsched._compose", "Bounded"),
+    "scaled": ("lrsched._compose", "Scaled"),
+    "per_epoch": ("lrsched._compose", "PerEpoch"),
+    "scale_by_group": ("lrsched._compose", "ScaleByGroup"),
+}
 
 _C = TypeVar("_C", bound=type[_Node])
 
@@ -149,6 +182,12 @@ def register(cls: _C | None = None, /, *, name: str | None = None) -> _C | Calla
                 "@attrs.frozen first), so that its constructor arguments are known"
             )
         key = _snake(candidate.__name__) if name is None else name
+        home = BUILTINS.get(key)
+        if home is not None and (candidate.__module__, candidate.__qualname__) != home:
+            raise ValueError(
+                f"schedule type name {key!r} is taken by {'.'.join(home)}; "
+                "pass another with @register(name=...)"
+            )
         old = _REGISTRY.get(key)
         if old is not None and old is not candidate:
             if (old.__module__, old.__qualname__) != (candidate.__module__, candidate.__qualname__):
@@ -177,7 +216,22 @@ def registered_types() -> dict[str, type[_Node]]:
         >>> lrsched.registered_types()["cosine"] is lrsched.Cosine
         True
     """
-    return dict(_REGISTRY)
+    _load_builtins(*BUILTINS)
+    return {**{name: _REGISTRY[name] for name in BUILTINS}, **_REGISTRY}
+
+
+def register_builtins(*classes: type[_Node]) -> None:
+    """Register built-in classes under their names in `BUILTINS` (by their modules)."""
+    for cls in classes:
+        for name, home in BUILTINS.items():
+            if home == (cls.__module__, cls.__qualname__):
+                register(name=name)(cls)
+
+
+def _load_builtins(*names: str) -> None:
+    """Import the modules defining the built-in types *names* (they register on import)."""
+    for module in dict.fromkeys(BUILTINS[n][0] for n in names if n in BUILTINS):
+        importlib.import_module(module)
 
 
 def type_name(schedule: object) -> str | None:
@@ -303,8 +357,12 @@ def _build(state: object, path: str, depth: int) -> Any:
     if type(name) is not str:
         raise ValueError(f"{path}.type: must be a str naming a schedule type, got {_show(name)}")
     cls = _REGISTRY.get(name)
+    if cls is None and name in BUILTINS:
+        _load_builtins(name)
+        cls = _REGISTRY.get(name)
     if cls is None:
-        suggestion = did_you_mean(name, _REGISTRY) if len(name) <= 100 else ""
+        known = {**BUILTINS, **_REGISTRY}
+        suggestion = did_you_mean(name, known) if len(name) <= 100 else ""
         raise ValueError(f"unknown schedule type {_show(name)} at {path}{suggestion}")
     fields = _init_fields(cls)
     expected = ", ".join(fields)
@@ -449,37 +507,3 @@ class ScheduleMismatchError(ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.differences,))
-
-
-def _register_builtins() -> None:
-    from . import _compose, _curves
-
-    for name, cls in {
-        "constant": _curves.Constant,
-        "step_decay": _curves.StepDecay,
-        "multi_step": _curves.MultiStep,
-        "exponential": _curves.Exponential,
-        "linear": _curves.Linear,
-        "polynomial": _curves.Polynomial,
-        "cosine": _curves.Cosine,
-        "cosine_restarts": _curves.CosineRestarts,
-        "inverse_sqrt": _curves.InverseSqrt,
-        "inverse_time": _curves.InverseTime,
-        "one_cycle": _curves.OneCycle,
-        "triangular": _curves.Triangular,
-        "triangular2": _curves.Triangular2,
-        "exp_range": _curves.ExpRange,
-        "wsd": _curves.Wsd,
-        "piecewise_constant": _curves.PiecewiseConstant,
-        "piecewise_linear": _curves.PiecewiseLinear,
-        "with_warmup": _compose.WithWarmup,
-        "sequential": _compose.Sequential,
-        "for_steps": _compose.Bounded,
-        "scaled": _compose.Scaled,
-        "per_epoch": _compose.PerEpoch,
-        "scale_by_group": _compose.ScaleByGroup,
-    }.items():
-        register(name=name)(cls)
-
-
-_register_builtins()

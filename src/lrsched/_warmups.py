@@ -1,0 +1,137 @@
+"""Warmup-shaped curves: a built-in warmup followed by a decay.
+
+One frozen attrs class per curve; see `lrsched._curves` for how a formula
+is written once for scalars and arrays.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ._base import BaseSchedule
+from ._math import Kernel, Math
+from ._state import register_builtins
+from ._validate import (
+    as_float,
+    as_int,
+    check_choice,
+    check_count,
+    check_le,
+    check_lr,
+)
+
+__all__ = ["InverseSqrt", "Wsd"]
+
+_PI = math.pi  # a module constant: one global lookup in the kernels
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
+class InverseSqrt(BaseSchedule):
+    r"""Linear warmup, then decay with the inverse square root of the step.
+
+    .. math:: \eta_t = b\,t/W \text{ for } t < W, \qquad b\sqrt{W/t} \text{ after}
+
+    Args:
+        base_lr: Peak learning rate, reached at step *warmup_steps*.
+        warmup_steps: Length of the warmup, >= 1.
+
+    Examples:
+        >>> from lrsched import inverse_sqrt
+        >>> s = inverse_sqrt(base_lr=1.0, warmup_steps=100)
+        >>> s(50), s(100), s(400)
+        (0.5, 1.0, 0.5)
+
+    Matches fairseq's ``inverse_sqrt`` (``warmup_init_lr=0``) and
+    ``transformers.get_inverse_sqrt_schedule`` (``timescale=warmup_steps``).
+
+    References:
+        Vaswani et al., Attention Is All You Need, https://arxiv.org/abs/1706.03762
+    """
+
+    base_lr: float = attrs.field(converter=as_float, validator=check_lr)
+    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+
+    def _kernel(self, m: Math) -> Kernel:
+        b, w, sqrt, maximum = self.base_lr, self.warmup_steps, m.sqrt, m.maximum
+        return m.piecewise(
+            (w,),
+            (
+                lambda t: b * (t / w),
+                lambda t: b * (1.0 / sqrt(maximum(t, w) / w)),  # max: arrays see warmup steps too
+            ),
+        )
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
+class Wsd(BaseSchedule):
+    r"""Warmup-stable-decay: ramp up, hold, decay, hold.
+
+    Linear warmup *min_lr* → *base_lr* over *W* steps, *base_lr* for *S*
+    steps, decay to *min_lr* over *D* steps, then *min_lr*. With progress
+    :math:`p` through the decay, the decay shapes are ``"linear"`` (:math:`1-p`),
+    ``"cosine"`` (:math:`(1+\cos \pi p)/2`) and ``"sqrt"`` (:math:`1-\sqrt p`).
+
+    Args:
+        base_lr: Learning rate of the stable phase.
+        min_lr: Learning rate at step 0 and from step ``W + S + D`` on.
+        warmup_steps: *W*.
+        stable_steps: *S*.
+        decay_steps: *D*.
+        decay: Shape of the decay.
+
+    Examples:
+        >>> from lrsched import wsd
+        >>> s = wsd(base_lr=1.0, min_lr=0.0, warmup_steps=10, stable_steps=80, decay_steps=10)
+        >>> s(5), s(50), s(95), s(100)
+        (0.5, 1.0, 0.5, 0.0)
+
+    Matches ``transformers.get_wsd_schedule`` with
+    ``min_lr_ratio = min_lr / base_lr`` (``decay="sqrt"`` is its ``"1-sqrt"``).
+
+    References:
+        Hu et al., MiniCPM, https://arxiv.org/abs/2404.06395
+    """
+
+    base_lr: float = attrs.field(converter=as_float, validator=check_lr)
+    min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
+    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    stable_steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    decay_steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    decay: str = attrs.field(default="linear", validator=check_choice("linear", "cosine", "sqrt"))
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.warmup_steps + self.stable_steps + self.decay_steps < 1:
+            raise ValueError("'warmup_steps' + 'stable_steps' + 'decay_steps' must be >= 1, got 0")
+
+    @property
+    def total_steps(self) -> int:
+        """``warmup_steps + stable_steps + decay_steps``."""
+        return self.warmup_steps + self.stable_steps + self.decay_steps
+
+    def _kernel(self, m: Math) -> Kernel:
+        b, lo, w = self.base_lr, self.min_lr, self.warmup_steps
+        begin, end = w + self.stable_steps, self.total_steps
+        span, width = max(self.decay_steps, 1), max(w, 1)
+        cos, sqrt, minimum, maximum, amp = m.cos, m.sqrt, m.minimum, m.maximum, b - lo
+        shape: Callable[[Any], Any] = {
+            "linear": lambda p: 1 - p,
+            "cosine": lambda p: 0.5 * (1.0 + cos(_PI * p)),
+            "sqrt": lambda p: 1 - sqrt(p),
+        }[self.decay]
+        # warmup [0, W), stable and decay [W, W+S+D) (p = 0 while stable), then min_lr
+        return m.piecewise(
+            (w, end),
+            (
+                lambda t: lo + amp * (t / width),
+                lambda t: lo + amp * shape(minimum(maximum(t - begin, 0) / span, 1.0)),
+                lambda t: lo,
+            ),
+        )
+
+
+register_builtins(InverseSqrt, Wsd)
