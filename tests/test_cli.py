@@ -239,6 +239,17 @@ class TestOptions:
         _, out, _ = run(COSINE, capsys)
         assert floats(out) == pytest.approx([cosine_value(1, 0, 10, t) for t in range(10)])
 
+    def test_underscore_spelling_of_options(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``--total_steps`` (the keyword's spelling) is ``--total-steps``, also with ``=``."""
+        _, hyphenated, _ = run(
+            ["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "10"], capsys
+        )
+        _, underscored, _ = run(
+            ["cosine", "--base_lr=1", "--min_lr", "0", "--total_steps", "10"], capsys
+        )
+        assert underscored == hyphenated
+        assert floats(underscored) == pytest.approx([cosine_value(1, 0, 10, t) for t in range(10)])
+
     def test_start(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--start S prints steps S .. S+N-1."""
         _, out, _ = run([*COSINE, "--start", "5", "--steps", "7"], capsys)

@@ -61,8 +61,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments"):
             message += (
-                " (lists are comma lists, e.g. --milestones 30,60,90; "
-                "options are hyphenated, e.g. --total-steps)"
+                " (lists are comma lists, e.g. --milestones 30,60,90)"
             )
         match = re.match(r"argument SCHEDULE: invalid choice: '(.*?)' \(choose from", message)
         if match:
@@ -575,10 +574,26 @@ def _sparkline_lines(schedule: Any, steps: int, start: int, width: int) -> Itera
             yield f"{row}  min {min(values)!r}  max {max(values)!r}\n"
 
 
+def _hyphenated(argv: Sequence[str]) -> list[str]:
+    """Options as the parser spells them: ``--total_steps`` (a Python keyword) is ``--total-steps``.
+
+    Examples:
+        >>> _hyphenated(["cosine", "--total_steps", "10", "--base_lr=0.1", "--svg", "a_b.svg"])
+        ['cosine', '--total-steps', '10', '--base-lr=0.1', '--svg', 'a_b.svg']
+    """
+    out = []
+    for arg in argv:
+        if arg.startswith("--"):
+            name, eq, value = arg.partition("=")
+            arg = name.replace("_", "-") + eq + value
+        out.append(arg)
+    return out
+
+
 def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     parser = _build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_hyphenated(sys.argv[1:] if argv is None else argv))
     except SystemExit as exit_:  # --help
         return exit_.code if isinstance(exit_.code, int) else 0
     args_dict = _defaults()
