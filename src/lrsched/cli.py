@@ -60,9 +60,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments"):
-            message += (
-                " (lists are comma lists, e.g. --milestones 30,60,90)"
-            )
+            message += " (lists are comma lists, e.g. --milestones 30,60,90)"
         match = re.match(r"argument SCHEDULE: invalid choice: '(.*?)' \(choose from", message)
         if match:
             name = match.group(1)
