@@ -282,6 +282,21 @@ class TestValueSemantics:
         assert hash(built[0]) == hash(built[1])
         assert built[0] != build(0.2)
 
+    def test_user_schedule_with_eq_false_compares_by_identity(self) -> None:
+        """A user class declared ``eq=False`` keeps identity equality and hashing, as in attrs."""
+
+        @attrs.frozen(eq=False)
+        class Table(BaseSchedule):
+            values: list[float]
+
+            def __call__(self, step: Any, /) -> float:
+                return self.values[min(int(step), len(self.values) - 1)]
+
+        a, b = Table([1.0, 0.5]), Table([1.0, 0.5])
+        assert a == a
+        assert a != b
+        assert len({a, b}) == 2  # hashable although a list field is not
+
     def test_fields_excluded_from_eq_are_ignored(self) -> None:
         """A field declared ``eq=False`` (a sequence's cached phase starts) does not compare."""
         s = constant(lr=1.0).for_steps(2) + constant(lr=0.5)

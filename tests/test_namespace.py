@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,7 +46,7 @@ class TestPublicNames:
         types = lrsched.registered_types()
         for name, (module, qualname) in BUILTINS.items():
             cls = types[name]
-            assert (cls.__module__, cls.__qualname__) == (module, qualname)
+            assert (cls.__module__, cls.__qualname__) == (f"lrsched.{module}", qualname)
             assert class_type_name(cls) == name
         assert {getattr(_curves, n) for n in _curves.__all__} <= set(types.values())
 
@@ -52,6 +54,12 @@ class TestPublicNames:
         """A name lrsched does not have raises AttributeError naming it."""
         with pytest.raises(AttributeError, match="'cosin'"):
             _ = lrsched.cosin  # type: ignore[attr-defined]
+
+    def test_dir_lists_the_public_names_not_the_helpers(self) -> None:
+        """``dir(lrsched)`` has every public name and none of the loader's helpers."""
+        names = dir(lrsched)
+        assert set(lrsched.__all__) <= set(names)
+        assert not {"importlib", "Any", "TYPE_CHECKING", "_HOMES"} & set(names)
 
     def test_star_import_gets_everything(self) -> None:
         """``from lrsched import *`` binds every name of ``__all__``."""
@@ -117,6 +125,32 @@ class TestLazyLoading:
             "    print('lrsched._warmups' in sys.modules, e)"
         )
         assert out.startswith("False schedule type name 'wsd' is taken by lrsched._warmups.Wsd")
+
+    def test_registry_survives_reloading_the_state_module(self) -> None:
+        """After ``importlib.reload(lrsched._state)`` built-ins still save, load and list."""
+        out = run(
+            "import importlib, lrsched, lrsched._state as st\n"
+            "c = lrsched.cosine(base_lr=1.0, min_lr=0.0, total_steps=3)\n"
+            "importlib.reload(st)\n"
+            "state = c.state_dict()\n"
+            "print(state['type'], st.from_state_dict(state) == c, len(st.registered_types()))"
+        )
+        assert out == "cosine True 23"
+
+    def test_a_copy_under_another_package_name_is_self_contained(self, tmp_path: Path) -> None:
+        """A vendored copy (``vendor.lrsched``) loads its own modules and registry."""
+        shutil.copytree(Path(lrsched.__file__).parent, tmp_path / "vendor" / "lrsched")
+        (tmp_path / "vendor" / "__init__.py").write_text("")
+        code = (
+            "import sys; sys.path.insert(0, sys.argv[1])\n"
+            "from vendor import lrsched as L\n"
+            "c = L.warmup(steps=2) >> L.cosine(base_lr=1.0, min_lr=0.0, total_steps=3)\n"
+            "print(type(c.schedule).__module__, L.from_state_dict(c.state_dict()) == c)"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "vendor.lrsched._decays True"
 
     def test_registered_types_lists_builtins_first_in_order(self) -> None:
         """registered_types() loads every built-in and lists them in the documented order."""

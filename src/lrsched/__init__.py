@@ -124,13 +124,14 @@ if not TYPE_CHECKING:  # type checkers see the imports above; an unknown name st
         module = _MODULE_OF.get(target)
         if module is None:
             raise AttributeError(f"module 'lrsched' has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"lrsched.{module}"), target)
+        value = getattr(importlib.import_module(f".{module}", __name__), target)
         globals()[name] = value  # later uses are plain global lookups
         return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    # The public names (loaded or not) and the module's dunders, not its helpers.
+    return sorted({*__all__, *(n for n in globals() if n.startswith("__"))})
 
 
 __all__ = [

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
     from ._stepper import Stepper
 
-__all__ = ["BaseSchedule", "Schedule", "SupportsArrayNamespace", "check_step"]
+__all__ = ["BaseSchedule", "Schedule", "SupportsArrayNamespace", "ValueEq", "check_step"]
 
 
 @runtime_checkable
@@ -198,21 +198,6 @@ class _Node:
         name = type(self).__qualname__.rsplit(">.", 1)[-1]
         return f"{name}({', '.join(parts)})"
 
-    # attrs' __eq__ and __hash__, written once here: built-ins pass eq=False
-    # to skip compiling a copy per class at import. Equal means the same class
-    # and equal fields (those declared eq=True), as attrs would generate.
-    def _eq_values(self) -> tuple[Any, ...]:
-        fields: tuple[Any, ...] = getattr(type(self), "__attrs_attrs__", ())
-        return tuple(getattr(self, f.name) for f in fields if f.eq)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._eq_values() == other._eq_values()
-
-    def __hash__(self) -> int:
-        return hash((type(self), self._eq_values()))
-
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle and deepcopy rebuild from the constructor arguments (through
         # validation); the cached kernel is never pickled.
@@ -277,6 +262,31 @@ def is_number(obj: object) -> bool:
 def is_schedule_like(obj: object) -> bool:
     """True for a `BaseSchedule` or a plain callable (not a group schedule)."""
     return (callable(obj) and not isinstance(obj, (type, _Node))) or isinstance(obj, BaseSchedule)
+
+
+class ValueEq:
+    """attrs' ``__eq__`` and ``__hash__``, written once for the built-in classes.
+
+    Built-ins pass ``eq=False`` to attrs and derive from this instead, which
+    spares a compiled copy per class at import. Equal means the same class
+    and equal fields (those declared ``eq=True``), as attrs would generate.
+    User subclasses of `BaseSchedule` get attrs' own (or identity, with
+    ``eq=False``), as attrs users expect.
+    """
+
+    __slots__ = ()
+
+    def _eq_values(self) -> tuple[Any, ...]:
+        fields: tuple[Any, ...] = getattr(type(self), "__attrs_attrs__", ())
+        return tuple(getattr(self, f.name) for f in fields if f.eq)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._eq_values() == other._eq_values()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._eq_values()))
 
 
 class BaseSchedule(_Node):

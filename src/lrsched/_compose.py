@@ -19,13 +19,13 @@ from ._base import (
     BaseSchedule,
     Schedule,
     SupportsArrayNamespace,
+    ValueEq,
     _Node,
     is_number,
     is_schedule_like,
     kernel_of,
 )
 from ._math import SCALAR, Kernel, Math
-from ._state import register_builtins
 from ._validate import (
     as_float,
     as_int,
@@ -91,7 +91,7 @@ def _first_value(schedule: Callable[[Any], Any]) -> float:
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class WithWarmup(BaseSchedule):
+class WithWarmup(ValueEq, BaseSchedule):
     r"""Linear warmup from *start_lr* to ``schedule(0)`` over *warmup_steps*, then *schedule*.
 
     .. math::
@@ -231,7 +231,7 @@ def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Bounded(BaseSchedule):
+class Bounded(ValueEq, BaseSchedule):
     r"""*schedule* bounded to *steps* steps: ``schedule(t)`` for ``t < steps``, then held.
 
     .. math:: \eta_t = s(\min(t, n))
@@ -316,7 +316,7 @@ def _check_phases(_inst: object, _attribute: attrs.Attribute[Any], value: object
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Sequential(BaseSchedule):
+class Sequential(ValueEq, BaseSchedule):
     r"""Phases back to back: ``a(t)`` for ``t < a.total_steps``, then ``b(t - a.total_steps)``, ...
 
     .. math:: \eta_t = p_i(t - c_i), \quad c_i \le t < c_{i+1}, \quad
@@ -402,7 +402,7 @@ def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Scaled(BaseSchedule):
+class Scaled(ValueEq, BaseSchedule):
     r"""Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
 
     .. math:: \eta_t = k \, s(t)
@@ -432,7 +432,7 @@ class Scaled(BaseSchedule):
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class PerEpoch(BaseSchedule):
+class PerEpoch(ValueEq, BaseSchedule):
     r"""An epoch-defined schedule evaluated per batch: ``schedule(t / steps_per_epoch)``.
 
     .. math:: \eta_t = s(t / n) \quad\text{or, with staircase,}\quad s(\lfloor t / n \rfloor)
@@ -520,7 +520,7 @@ def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) 
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class ScaleByGroup(_Node):
+class ScaleByGroup(ValueEq, _Node):
     r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 
     .. math:: \eta^{g}_t = m_g \, s(t)
@@ -646,6 +646,3 @@ def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:
         raise TypeError(f"'schedule' must be a schedule, got {_describe(schedule)}")
     fn = kernel_of(schedule, SCALAR) if isinstance(schedule, _Node) else schedule
     return [fn(t) for t in range(num_steps)]
-
-
-register_builtins(WithWarmup, Sequential, Bounded, Scaled, PerEpoch, ScaleByGroup)

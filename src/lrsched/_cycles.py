@@ -12,9 +12,8 @@ from typing import Any
 
 import attrs
 
-from ._base import BaseSchedule
+from ._base import BaseSchedule, ValueEq
 from ._math import Kernel, Math
-from ._state import register_builtins
 from ._validate import (
     as_float,
     as_int,
@@ -34,7 +33,7 @@ _PI = math.pi  # a module constant: one global lookup in the kernels
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class OneCycle(BaseSchedule):
+class OneCycle(ValueEq, BaseSchedule):
     r"""The 1cycle policy: warm up to *max_lr*, then anneal far below the start.
 
     With :math:`\eta_0 = \text{max\_lr}/\text{div\_factor}` and
@@ -131,7 +130,7 @@ class OneCycle(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class _Cyclic(BaseSchedule):
+class _Cyclic(ValueEq, BaseSchedule):
     r"""Cyclical learning rates (CLR): the shared triangular wave.
 
     With :math:`u` = *step_size*, :math:`v` = *step_size_down* (default
@@ -259,6 +258,3 @@ class ExpRange(_Cyclic):
         """``gamma ** t``."""
         g, power = self.gamma, m.power
         return lambda t: power(g, t)
-
-
-register_builtins(OneCycle, Triangular, Triangular2, ExpRange)

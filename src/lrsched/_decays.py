@@ -13,9 +13,8 @@ from typing import Any
 
 import attrs
 
-from ._base import BaseSchedule
+from ._base import BaseSchedule, ValueEq
 from ._math import Kernel, Math
-from ._state import register_builtins
 from ._validate import (
     as_float,
     as_int,
@@ -34,7 +33,7 @@ _PI = math.pi  # a module constant: one global lookup in the kernels
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class Linear(BaseSchedule):
+class Linear(ValueEq, BaseSchedule):
     r"""Linear interpolation from *start_lr* to *end_lr* over *total_steps*, then *end_lr*.
 
     .. math:: \eta_t = e + (s - e)\left(1 - \frac{\min(t, T)}{T}\right)
@@ -66,7 +65,7 @@ class Linear(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class Polynomial(BaseSchedule):
+class Polynomial(ValueEq, BaseSchedule):
     r"""Polynomial decay from *base_lr* to *min_lr* over *total_steps*, then *min_lr*.
 
     .. math:: \eta_t = m + (b - m)\left(1 - \frac{\min(t, T)}{T}\right)^{p}
@@ -100,7 +99,7 @@ class Polynomial(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class Cosine(BaseSchedule):
+class Cosine(ValueEq, BaseSchedule):
     r"""Cosine decay from *base_lr* to *min_lr* over *total_steps*, then *min_lr*.
 
     .. math:: \eta_t = m + \tfrac12 (b - m)\left(1 + \cos\frac{\pi \min(t, T)}{T}\right)
@@ -137,7 +136,7 @@ class Cosine(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class CosineRestarts(BaseSchedule):
+class CosineRestarts(ValueEq, BaseSchedule):
     r"""Cosine annealing with warm restarts (SGDR).
 
     Cycle :math:`i` lasts :math:`c\,r^i` steps and anneals from its peak
@@ -220,7 +219,7 @@ class CosineRestarts(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class InverseTime(BaseSchedule):
+class InverseTime(ValueEq, BaseSchedule):
     r"""Inverse time decay.
 
     .. math:: \eta_t = \frac{b}{1 + k\, t / d} \quad(\lfloor t/d \rfloor \text{ if staircase})
@@ -250,6 +249,3 @@ class InverseTime(BaseSchedule):
         if self.staircase:
             return lambda t: b / (1 + k * (t // d))
         return lambda t: b / (1 + k * (t / d))
-
-
-register_builtins(Linear, Polynomial, Cosine, CosineRestarts, InverseTime)

@@ -11,9 +11,8 @@ from typing import Any
 
 import attrs
 
-from ._base import BaseSchedule
+from ._base import BaseSchedule, ValueEq
 from ._math import Kernel, Math
-from ._state import register_builtins
 from ._validate import (
     check_increasing_counts,
     check_lrs,
@@ -29,7 +28,7 @@ __all__ = ["PiecewiseConstant", "PiecewiseLinear"]
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class PiecewiseConstant(BaseSchedule):
+class PiecewiseConstant(ValueEq, BaseSchedule):
     r"""Constant pieces: ``values[i]`` between ``boundaries[i-1]`` and ``boundaries[i]``.
 
     .. math:: \eta_t = v_{\#\{i : b_i \le t\}}
@@ -92,7 +91,7 @@ def _check_points(_inst: object, attribute: attrs.Attribute[Any], value: object)
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class PiecewiseLinear(BaseSchedule):
+class PiecewiseLinear(ValueEq, BaseSchedule):
     r"""Linear interpolation through ``(step, lr)`` points; flat outside them.
 
     .. math:: \eta_t = \text{interp}(t;\ s_i, \eta_i)
@@ -134,6 +133,3 @@ class PiecewiseLinear(BaseSchedule):
         pairs = zip(self.points[:-1], self.points[1:], strict=True)
         segments = [segment(*a, *b) for a, b in pairs]
         return m.piecewise(xs, [flat(ys[0]), *segments, flat(ys[-1])])
-
-
-register_builtins(PiecewiseConstant, PiecewiseLinear)

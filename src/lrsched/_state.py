@@ -39,7 +39,6 @@ __all__ = [
     "ScheduleMismatchError",
     "from_state_dict",
     "register",
-    "register_builtins",
     "registered_types",
     "schedule_state",
     "state_diff",
@@ -52,34 +51,34 @@ MAX_DEPTH = _BASE_MAX_DEPTH  # one limit for what can be built and what loads
 _REGISTRY: dict[str, type[_Node]] = {}
 _NAMES: dict[type[_Node], str] = {}
 
-#: The built-in types: type name -> (module, class). A module registers its
-#: classes when it is first imported (see `register_builtins`); the registry
-#: imports it when a state names one of its types. In this order
-#: `registered_types` lists them.
+#: The built-in types: type name -> (module in this package, class). Their
+#: modules load on first use (see `lrsched.__getattr__`); a built-in is
+#: registered the first time the registry needs it, importing its module if
+#: a state names it first. In this order `registered_types` lists them.
 BUILTINS: dict[str, tuple[str, str]] = {
-    "constant": ("lrsched._steps", "Constant"),
-    "step_decay": ("lrsched._steps", "StepDecay"),
-    "multi_step": ("lrsched._steps", "MultiStep"),
-    "exponential": ("lrsched._steps", "Exponential"),
-    "linear": ("lrsched._decays", "Linear"),
-    "polynomial": ("lrsched._decays", "Polynomial"),
-    "cosine": ("lrsched._decays", "Cosine"),
-    "cosine_restarts": ("lrsched._decays", "CosineRestarts"),
-    "inverse_sqrt": ("lrsched._warmups", "InverseSqrt"),
-    "inverse_time": ("lrsched._decays", "InverseTime"),
-    "one_cycle": ("lrsched._cycles", "OneCycle"),
-    "triangular": ("lrsched._cycles", "Triangular"),
-    "triangular2": ("lrsched._cycles", "Triangular2"),
-    "exp_range": ("lrsched._cycles", "ExpRange"),
-    "wsd": ("lrsched._warmups", "Wsd"),
-    "piecewise_constant": ("lrsched._piecewise", "PiecewiseConstant"),
-    "piecewise_linear": ("lrsched._piecewise", "PiecewiseLinear"),
-    "with_warmup": ("lrsched._compose", "WithWarmup"),
-    "sequential": ("lrsched._compose", "Sequential"),
-    "for_steps": ("lrsched._compose", "Bounded"),
-    "scaled": ("lrsched._compose", "Scaled"),
-    "per_epoch": ("lrsched._compose", "PerEpoch"),
-    "scale_by_group": ("lrsched._compose", "ScaleByGroup"),
+    "constant": ("_steps", "Constant"),
+    "step_decay": ("_steps", "StepDecay"),
+    "multi_step": ("_steps", "MultiStep"),
+    "exponential": ("_steps", "Exponential"),
+    "linear": ("_decays", "Linear"),
+    "polynomial": ("_decays", "Polynomial"),
+    "cosine": ("_decays", "Cosine"),
+    "cosine_restarts": ("_decays", "CosineRestarts"),
+    "inverse_sqrt": ("_warmups", "InverseSqrt"),
+    "inverse_time": ("_decays", "InverseTime"),
+    "one_cycle": ("_cycles", "OneCycle"),
+    "triangular": ("_cycles", "Triangular"),
+    "triangular2": ("_cycles", "Triangular2"),
+    "exp_range": ("_cycles", "ExpRange"),
+    "wsd": ("_warmups", "Wsd"),
+    "piecewise_constant": ("_piecewise", "PiecewiseConstant"),
+    "piecewise_linear": ("_piecewise", "PiecewiseLinear"),
+    "with_warmup": ("_compose", "WithWarmup"),
+    "sequential": ("_compose", "Sequential"),
+    "for_steps": ("_compose", "Bounded"),
+    "scaled": ("_compose", "Scaled"),
+    "per_epoch": ("_compose", "PerEpoch"),
+    "scale_by_group": ("_compose", "ScaleByGroup"),
 }
 
 _C = TypeVar("_C", bound=type[_Node])
@@ -183,9 +182,9 @@ def register(cls: _C | None = None, /, *, name: str | None = None) -> _C | Calla
             )
         key = _snake(candidate.__name__) if name is None else name
         home = BUILTINS.get(key)
-        if home is not None and (candidate.__module__, candidate.__qualname__) != home:
+        if home is not None and (candidate.__module__, candidate.__qualname__) != _where(home):
             raise ValueError(
-                f"schedule type name {key!r} is taken by {'.'.join(home)}; "
+                f"schedule type name {key!r} is taken by {'.'.join(_where(home))}; "
                 "pass another with @register(name=...)"
             )
         old = _REGISTRY.get(key)
@@ -216,22 +215,24 @@ def registered_types() -> dict[str, type[_Node]]:
         >>> lrsched.registered_types()["cosine"] is lrsched.Cosine
         True
     """
-    _load_builtins(*BUILTINS)
+    for name in BUILTINS:
+        _builtin(name)
     return {**{name: _REGISTRY[name] for name in BUILTINS}, **_REGISTRY}
 
 
-def register_builtins(*classes: type[_Node]) -> None:
-    """Register built-in classes under their names in `BUILTINS` (by their modules)."""
-    for cls in classes:
-        for name, home in BUILTINS.items():
-            if home == (cls.__module__, cls.__qualname__):
-                register(name=name)(cls)
+def _where(home: tuple[str, str]) -> tuple[str, str]:
+    """A `BUILTINS` entry as (absolute module name, qualified class name)."""
+    return f"{__package__}.{home[0]}", home[1]
 
 
-def _load_builtins(*names: str) -> None:
-    """Import the modules defining the built-in types *names* (they register on import)."""
-    for module in dict.fromkeys(BUILTINS[n][0] for n in names if n in BUILTINS):
-        importlib.import_module(module)
+def _builtin(name: str) -> type[_Node] | None:
+    """The class registered as *name*; a built-in's module is imported and the class registered."""
+    cls = _REGISTRY.get(name)
+    home = BUILTINS.get(name)
+    if cls is None and home is not None:
+        cls = getattr(importlib.import_module(_where(home)[0]), home[1])
+        register(name=name)(cls)
+    return cls
 
 
 def type_name(schedule: object) -> str | None:
@@ -241,7 +242,13 @@ def type_name(schedule: object) -> str | None:
 
 def class_type_name(cls: type[Any]) -> str | None:
     """The name *cls* is registered under, or ``None``."""
-    return _NAMES.get(cls)
+    name = _NAMES.get(cls)
+    if name is None:  # a built-in the registry has not needed yet
+        where = (cls.__module__, cls.__qualname__)
+        name = next((n for n, home in BUILTINS.items() if _where(home) == where), None)
+        if name is not None and _builtin(name) is not cls:
+            return None  # a class of the same name from another load of its module
+    return name
 
 
 # -- saving ------------------------------------------------------------------
@@ -356,10 +363,7 @@ def _build(state: object, path: str, depth: int) -> Any:
     name = state["type"]
     if type(name) is not str:
         raise ValueError(f"{path}.type: must be a str naming a schedule type, got {_show(name)}")
-    cls = _REGISTRY.get(name)
-    if cls is None and name in BUILTINS:
-        _load_builtins(name)
-        cls = _REGISTRY.get(name)
+    cls = _builtin(name)
     if cls is None:
         known = {**BUILTINS, **_REGISTRY}
         suggestion = did_you_mean(name, known) if len(name) <= 100 else ""

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import attrs
 
-from ._base import BaseSchedule
+from ._base import BaseSchedule, ValueEq
 from ._math import Kernel, Math
-from ._state import register_builtins
 from ._validate import (
     as_float,
     as_int,
@@ -26,7 +25,7 @@ __all__ = ["Constant", "Exponential", "MultiStep", "StepDecay"]
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class Constant(BaseSchedule):
+class Constant(ValueEq, BaseSchedule):
     r"""A constant learning rate.
 
     .. math:: \eta_t = \text{lr}
@@ -52,7 +51,7 @@ class Constant(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class StepDecay(BaseSchedule):
+class StepDecay(ValueEq, BaseSchedule):
     r"""Decay by *gamma* every *step_size* steps.
 
     .. math:: \eta_t = b \, \gamma^{\lfloor t / s \rfloor}
@@ -81,7 +80,7 @@ class StepDecay(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class MultiStep(BaseSchedule):
+class MultiStep(ValueEq, BaseSchedule):
     r"""Decay by *gamma* at each milestone.
 
     .. math:: \eta_t = b \, \gamma^{\#\{i : m_i \le t\}}
@@ -122,7 +121,7 @@ class MultiStep(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class Exponential(BaseSchedule):
+class Exponential(ValueEq, BaseSchedule):
     r"""Exponential decay: multiply by *gamma* every *decay_steps* steps, smoothly.
 
     .. math:: \eta_t = b \, \gamma^{t / d} \quad(\lfloor t/d \rfloor \text{ if staircase})
@@ -154,6 +153,3 @@ class Exponential(BaseSchedule):
         if self.staircase:
             return lambda t: b * power(g, t // d)
         return lambda t: b * power(g, t / d)
-
-
-register_builtins(Constant, StepDecay, MultiStep, Exponential)

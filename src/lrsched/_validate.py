@@ -99,6 +99,7 @@ def to_floats(values: Iterable[float]) -> tuple[float, ...]:
 # `import lrsched` (about 1.5 ms of it, measured). Fields use these instead,
 # wrapped once. mypy's attrs plugin only types ``__init__`` from named
 # functions, so it is shown their signatures (those of `to_float`, `to_int`).
+# For fields only: call `to_float` and `to_int` themselves.
 if TYPE_CHECKING:
 
     def as_float(value: float) -> float: ...

@@ -12,9 +12,8 @@ from typing import Any
 
 import attrs
 
-from ._base import BaseSchedule
+from ._base import BaseSchedule, ValueEq
 from ._math import Kernel, Math
-from ._state import register_builtins
 from ._validate import (
     as_float,
     as_int,
@@ -30,7 +29,7 @@ _PI = math.pi  # a module constant: one global lookup in the kernels
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class InverseSqrt(BaseSchedule):
+class InverseSqrt(ValueEq, BaseSchedule):
     r"""Linear warmup, then decay with the inverse square root of the step.
 
     .. math:: \eta_t = b\,t/W \text{ for } t < W, \qquad b\sqrt{W/t} \text{ after}
@@ -67,7 +66,7 @@ class InverseSqrt(BaseSchedule):
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
-class Wsd(BaseSchedule):
+class Wsd(ValueEq, BaseSchedule):
     r"""Warmup-stable-decay: ramp up, hold, decay, hold.
 
     Linear warmup *min_lr* → *base_lr* over *W* steps, *base_lr* for *S*
@@ -132,6 +131,3 @@ class Wsd(BaseSchedule):
                 lambda t: lo,
             ),
         )
-
-
-register_builtins(InverseSqrt, Wsd)

@@ -578,10 +578,14 @@ def _hyphenated(argv: Sequence[str]) -> list[str]:
     Examples:
         >>> _hyphenated(["cosine", "--total_steps", "10", "--base_lr=0.1", "--svg", "a_b.svg"])
         ['cosine', '--total-steps', '10', '--base-lr=0.1', '--svg', 'a_b.svg']
+        >>> _hyphenated(["--steps", "3", "--", "--x_y"])
+        ['--steps', '3', '--', '--x_y']
     """
-    out = []
+    out, options = [], True
     for arg in argv:
-        if arg.startswith("--"):
+        if arg == "--":  # what follows is not options
+            options = False
+        elif options and arg.startswith("--"):
             name, eq, value = arg.partition("=")
             arg = name.replace("_", "-") + eq + value
         out.append(arg)
