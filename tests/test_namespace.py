@@ -11,7 +11,8 @@ import pytest
 
 import lrsched
 from lrsched import _curves
-from lrsched._state import BUILTINS, class_type_name
+from lrsched._names import BUILTINS, HOMES, LEAF_ALIASES
+from lrsched._state import class_type_name
 
 
 def run(code: str) -> str:
@@ -50,6 +51,11 @@ class TestPublicNames:
             assert class_type_name(cls) == name
         assert {getattr(_curves, n) for n in _curves.__all__} <= set(types.values())
 
+    def test_every_lazy_name_is_public_and_every_public_name_has_a_home(self) -> None:
+        """The loader's tables and ``__all__`` name the same things."""
+        eager = {"BaseSchedule", "Schedule", "SupportsArrayNamespace", "__version__"}
+        assert {*HOMES, *LEAF_ALIASES} == set(lrsched.__all__) - eager
+
     def test_unknown_name_is_an_attribute_error(self) -> None:
         """A name lrsched does not have raises AttributeError naming it."""
         with pytest.raises(AttributeError, match="'cosin'"):
@@ -59,7 +65,7 @@ class TestPublicNames:
         """``dir(lrsched)`` has every public name and none of the loader's helpers."""
         names = dir(lrsched)
         assert set(lrsched.__all__) <= set(names)
-        assert not {"importlib", "Any", "TYPE_CHECKING", "_HOMES"} & set(names)
+        assert not {"importlib", "Any", "TYPE_CHECKING", "HOMES", "LEAF_ALIASES"} & set(names)
 
     def test_star_import_gets_everything(self) -> None:
         """``from lrsched import *`` binds every name of ``__all__``."""
@@ -71,9 +77,9 @@ class TestLazyLoading:
     """Tests for loading each schedule module only when one of its names is used."""
 
     def test_import_loads_no_schedule_module(self) -> None:
-        """``import lrsched`` imports the base and the math, no curve or composite."""
+        """``import lrsched`` imports the base, the math and the name tables, no schedule."""
         out = run(f"import sys, lrsched; print({LOADED})")
-        assert out == "['lrsched._base', 'lrsched._math']"
+        assert out == "['lrsched._base', 'lrsched._math', 'lrsched._names']"
 
     def test_a_curve_loads_its_own_module_only(self) -> None:
         """Building a cosine with warmup loads its family and the composites, no other curve."""

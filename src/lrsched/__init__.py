@@ -20,6 +20,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._base import BaseSchedule, Schedule, SupportsArrayNamespace
+from ._names import HOMES, LEAF_ALIASES
 
 __version__ = "0.1.0"
 
@@ -65,63 +66,16 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     piecewise_constant = PiecewiseConstant
     piecewise_linear = PiecewiseLinear
 
-#: Where each public name lives. ``import lrsched`` imports only `BaseSchedule`
-#: and the protocols; a module below is imported the first time one of its
-#: names is used (PEP 562), so a program pays at start-up only for the curves
-#: it builds: most of lrsched's import time is attrs building classes.
-_HOMES: dict[str, tuple[str, ...]] = {
-    "_compose": (
-        "Bounded",
-        "PerEpoch",
-        "ScaleByGroup",
-        "Scaled",
-        "Sequential",
-        "Warmup",
-        "WithWarmup",
-        "sample",
-        "scale_by_group",
-        "sequential",
-        "warmup",
-        "with_warmup",
-    ),
-    "_cycles": ("ExpRange", "OneCycle", "Triangular", "Triangular2"),
-    "_decays": ("Cosine", "CosineRestarts", "InverseTime", "Linear", "Polynomial"),
-    "_piecewise": ("PiecewiseConstant", "PiecewiseLinear"),
-    "_state": ("ScheduleMismatchError", "from_state_dict", "register", "registered_types"),
-    "_stepper": ("ReduceOnPlateau", "Stepper", "reduce_on_plateau"),
-    "_steps": ("Constant", "Exponential", "MultiStep", "StepDecay"),
-    "_warmups": ("InverseSqrt", "Wsd"),
-}
-
-#: The lowercase constructors: another name for each leaf class.
-_ALIASES = {
-    "constant": "Constant",
-    "step_decay": "StepDecay",
-    "multi_step": "MultiStep",
-    "exponential": "Exponential",
-    "linear": "Linear",
-    "polynomial": "Polynomial",
-    "cosine": "Cosine",
-    "cosine_restarts": "CosineRestarts",
-    "inverse_sqrt": "InverseSqrt",
-    "inverse_time": "InverseTime",
-    "one_cycle": "OneCycle",
-    "triangular": "Triangular",
-    "triangular2": "Triangular2",
-    "exp_range": "ExpRange",
-    "wsd": "Wsd",
-    "piecewise_constant": "PiecewiseConstant",
-    "piecewise_linear": "PiecewiseLinear",
-}
-
-_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
-
 
 if not TYPE_CHECKING:  # type checkers see the imports above; an unknown name stays an error
 
     def __getattr__(name: str) -> Any:
-        target = _ALIASES.get(name, name)
-        module = _MODULE_OF.get(target)
+        # ``import lrsched`` imports only `BaseSchedule` and the protocols; a
+        # module is imported the first time one of its names is used (PEP 562),
+        # so a program pays at start-up only for the curves it builds: most of
+        # lrsched's import time is attrs building classes.
+        target = LEAF_ALIASES.get(name, name)
+        module = HOMES.get(target)
         if module is None:
             raise AttributeError(f"module 'lrsched' has no attribute {name!r}")
         value = getattr(importlib.import_module(f".{module}", __name__), target)

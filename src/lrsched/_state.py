@@ -31,6 +31,7 @@ import attrs
 
 from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
 from ._base import _Node
+from ._names import BUILTINS
 from ._validate import did_you_mean, short_repr
 
 __all__ = [
@@ -51,35 +52,6 @@ MAX_DEPTH = _BASE_MAX_DEPTH  # one limit for what can be built and what loads
 _REGISTRY: dict[str, type[_Node]] = {}
 _NAMES: dict[type[_Node], str] = {}
 
-#: The built-in types: type name -> (module in this package, class). Their
-#: modules load on first use (see `lrsched.__getattr__`); a built-in is
-#: registered the first time the registry needs it, importing its module if
-#: a state names it first. In this order `registered_types` lists them.
-BUILTINS: dict[str, tuple[str, str]] = {
-    "constant": ("_steps", "Constant"),
-    "step_decay": ("_steps", "StepDecay"),
-    "multi_step": ("_steps", "MultiStep"),
-    "exponential": ("_steps", "Exponential"),
-    "linear": ("_decays", "Linear"),
-    "polynomial": ("_decays", "Polynomial"),
-    "cosine": ("_decays", "Cosine"),
-    "cosine_restarts": ("_decays", "CosineRestarts"),
-    "inverse_sqrt": ("_warmups", "InverseSqrt"),
-    "inverse_time": ("_decays", "InverseTime"),
-    "one_cycle": ("_cycles", "OneCycle"),
-    "triangular": ("_cycles", "Triangular"),
-    "triangular2": ("_cycles", "Triangular2"),
-    "exp_range": ("_cycles", "ExpRange"),
-    "wsd": ("_warmups", "Wsd"),
-    "piecewise_constant": ("_piecewise", "PiecewiseConstant"),
-    "piecewise_linear": ("_piecewise", "PiecewiseLinear"),
-    "with_warmup": ("_compose", "WithWarmup"),
-    "sequential": ("_compose", "Sequential"),
-    "for_steps": ("_compose", "Bounded"),
-    "scaled": ("_compose", "Scaled"),
-    "per_epoch": ("_compose", "PerEpoch"),
-    "scale_by_group": ("_compose", "ScaleByGroup"),
-}
 
 _C = TypeVar("_C", bound=type[_Node])
 
