@@ -61,12 +61,13 @@ class TestReport:
         assert {r["status"] for r in rows} <= {"PASS", "OVER", "INFO", "SKIP"}
         assert rows[0]["values"]["ratio"] > 0
 
-    def test_object_floor_is_above_one(self, bench: Any) -> None:
-        """The object floor of a closure row is (closure + object call) / closure."""
+    def test_object_floor_is_closure_plus_one_object_call(self, bench: Any) -> None:
+        """A closure row's floor is (closure + the measured object-call cost) / closure."""
+        cost = bench.object_call_cost(1)  # cached: the value the rows below use
         row = bench._closure_rows("1", bench.closures.leaf_cases()[:1], "{name}", 1)[0]
-        floor = row.values["floor"]
-        assert floor >= 1.0
-        assert row.floor == f"{floor:.2f}x"
+        base = row.values["base_s"]
+        assert row.values["floor"] == pytest.approx((base + cost) / base)
+        assert row.floor == f"{row.values['floor']:.2f}x"
 
     def test_markdown_and_update_doc(self, bench: Any, tmp_path: Path) -> None:
         """The doc's generated table is replaced between its markers, the rest kept."""

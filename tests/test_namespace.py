@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,14 @@ class TestPublicNames:
         """The loader's tables and ``__all__`` name the same things."""
         eager = {"BaseSchedule", "Schedule", "SupportsArrayNamespace", "__version__"}
         assert {*HOMES, *LEAF_ALIASES} == set(lrsched.__all__) - eager
+
+    def test_every_leaf_is_listed_in_its_module_and_in_curves(self) -> None:
+        """Each built-in leaf is in its family module's ``__all__`` and in ``_curves``."""
+        for module, qualname in BUILTINS.values():
+            if module != "_compose":
+                assert qualname in importlib.import_module(f"lrsched.{module}").__all__
+                assert qualname in _curves.__all__
+        assert len(_curves.__all__) == len(LEAF_ALIASES)
 
     def test_unknown_name_is_an_attribute_error(self) -> None:
         """A name lrsched does not have raises AttributeError naming it."""

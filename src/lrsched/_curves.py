@@ -5,7 +5,7 @@ as a branch-free function of the step over the math namespace *m* (see
 `lrsched._math`), so the same code serves Python scalars and arrays.
 
 The classes live in small modules, one per family: `lrsched._steps`
-(constant and step decays), `lrsched._decays` (smooth decays),
+(constant and multiplicative decays), `lrsched._decays` (smooth decays),
 `lrsched._cycles`, `lrsched._warmups` (warmup-shaped curves) and
 `lrsched._piecewise`. ``import lrsched`` loads none of them: each is
 imported when one of its names is first used, so a program pays at start-up

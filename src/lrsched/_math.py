@@ -91,7 +91,8 @@ def _scalar_piecewise(
 
 def _scalar_sequence(starts: Sequence[int], kernels: Sequence[Kernel]) -> Kernel:
     # `piecewise` with each piece's start subtracted in the same frame (one
-    # call less per step than shifting inside each piece).
+    # call less per step than shifting inside each piece); if-chains up to
+    # four pieces, bisection beyond.
     n = len(kernels)
     if n == 1:
         return kernels[0]
@@ -101,6 +102,11 @@ def _scalar_sequence(starts: Sequence[int], kernels: Sequence[Kernel]) -> Kernel
     if n == 3:
         (_, s1, s2), (k0, k1, k2) = starts, kernels
         return lambda t: k0(t) if t < s1 else (k1(t - s1) if t < s2 else k2(t - s2))
+    if n == 4:  # warmup, stable, decay, floor (wsd)
+        (_, s1, s2, s3), (k0, k1, k2, k3) = starts, kernels
+        return lambda t: (
+            (k0(t) if t < s1 else k1(t - s1)) if t < s2 else (k2(t - s2) if t < s3 else k3(t - s3))
+        )
     table, pairs, search = (
         tuple(starts[1:]),
         tuple(zip(starts, kernels, strict=True)),

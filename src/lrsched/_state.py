@@ -4,8 +4,10 @@ A schedule's state is its constructor arguments as plain data: dicts, lists,
 str, int, float, bool and None, with a ``"type"`` key naming the registered
 type; composites nest. Loading builds only registered types, through their
 validated constructors, and never imports, evaluates or calls anything the
-data names. Every problem raises ``ValueError`` naming it and where it is
-(``schedule.phases[1].total_steps``); nothing is half-built.
+data names (a built-in type named by a state may import lrsched's own module
+for it, from the fixed table `lrsched._names.BUILTINS`). Every problem raises
+``ValueError`` naming it and where it is (``schedule.phases[1].total_steps``);
+nothing is half-built.
 
 A stepper loading a state saved with another schedule raises
 `ScheduleMismatchError` listing the differences:

@@ -1,4 +1,4 @@
-"""Constant and step decays: the rate is multiplied by a factor at set steps.
+"""Constant and multiplicative decays: step, multi-step and exponential (torch's classics).
 
 One frozen attrs class per curve; see `lrsched._curves` for how a formula
 is written once for scalars and arrays.

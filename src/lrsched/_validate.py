@@ -95,8 +95,8 @@ def to_floats(values: Iterable[float]) -> tuple[float, ...]:
 
 
 # attrs wraps a plain converter function in an `attrs.Converter`, inspecting
-# its signature, once for every field that names it: some 40 times during
-# `import lrsched` (about 1.5 ms of it, measured). Fields use these instead,
+# its signature, once for every field that names it: some 50 times when the
+# schedule modules load (about 1.5 ms, measured). Fields use these instead,
 # wrapped once. mypy's attrs plugin only types ``__init__`` from named
 # functions, so it is shown their signatures (those of `to_float`, `to_int`).
 # For fields only: call `to_float` and `to_int` themselves.

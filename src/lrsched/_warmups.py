@@ -116,18 +116,21 @@ class Wsd(ValueEq, BaseSchedule):
         b, lo, w = self.base_lr, self.min_lr, self.warmup_steps
         begin, end = w + self.stable_steps, self.total_steps
         span, width = max(self.decay_steps, 1), max(w, 1)
-        cos, sqrt, minimum, maximum, amp = m.cos, m.sqrt, m.minimum, m.maximum, b - lo
+        cos, sqrt, minimum, amp = m.cos, m.sqrt, m.minimum, b - lo
         shape: Callable[[Any], Any] = {
             "linear": lambda p: 1 - p,
             "cosine": lambda p: 0.5 * (1.0 + cos(_PI * p)),
             "sqrt": lambda p: 1 - sqrt(p),
         }[self.decay]
-        # warmup [0, W), stable and decay [W, W+S+D) (p = 0 while stable), then min_lr
-        return m.piecewise(
-            (w, end),
+        top = lo + amp * 1.0  # every shape is 1 at p = 0: the stable value
+        # warmup [0, W), stable [W, W+S), decay [W+S, W+S+D), then min_lr; each
+        # phase sees the steps since it started (a zero-length one is skipped)
+        return m.sequence(
+            (0, w, begin, end),
             (
-                lambda t: lo + amp * (t / width),
-                lambda t: lo + amp * shape(minimum(maximum(t - begin, 0) / span, 1.0)),
-                lambda t: lo,
+                lambda u: lo + amp * (u / width),
+                lambda u: top,
+                lambda u: lo + amp * shape(minimum(u / span, 1.0)),
+                lambda u: lo,
             ),
         )

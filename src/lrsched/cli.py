@@ -76,7 +76,7 @@ class _Parser(argparse.ArgumentParser):
 def leaf_commands() -> dict[str, type[Any]]:
     """Subcommand name -> leaf schedule class, in registry order.
 
-    The leaves are the registered types defined in ``lrsched._curves``; names
+    The leaves are the registered types gathered in ``lrsched._curves``; names
     are hyphenated type names (``step_decay`` is ``step``).
 
     Examples:
