@@ -1,6 +1,6 @@
 # Every target uses the active Python environment (see README: pip install -e ".[dev]").
 PYTHON ?= python
-INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat
+INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat transformers accelerate
 
 .PHONY: install docs-site test test-integrations install-integrations lint format typecheck check golden docs bench clean
 
@@ -34,7 +34,7 @@ typecheck:
 
 check: lint typecheck test
 
-# Regenerates tests/golden/*.json from the reference libraries: needs make install-integrations plus transformers and timm.
+# Regenerates tests/golden/*.json from the reference libraries: needs make install-integrations plus timm.
 golden:
 	$(PYTHON) scripts/make_golden.py
 
