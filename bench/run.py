@@ -415,10 +415,10 @@ def row7(repeat: int) -> list[Row]:
     return rows
 
 
-def _import_time(modules: str, runs: int, then: str = "") -> tuple[float, float]:
-    """Min wall and min CPU time of ``import <modules>`` (then *then*) in fresh interpreters.
+def _import_time(modules: str, then: str = "") -> tuple[float, float]:
+    """Wall and CPU time of ``import <modules>`` (then *then*) in a fresh interpreter.
 
-    Bytecode is compiled before the first timed run.
+    A first interpreter runs it untimed, so that bytecode is compiled.
     """
     code = (
         "import time; w, c = time.perf_counter(), time.process_time(); "
@@ -426,15 +426,40 @@ def _import_time(modules: str, runs: int, then: str = "") -> tuple[float, float]
         "print(time.perf_counter() - w, time.process_time() - c)"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    wall = cpu = math.inf
-    for i in range(runs + 1):
+    for _ in range(2):  # the first run only writes the bytecode caches
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
         )
-        if i:  # the first run only writes the bytecode caches
-            w, c = map(float, out.stdout.split())
-            wall, cpu = min(wall, w), min(cpu, c)
+    wall, cpu = map(float, out.stdout.split())
     return wall, cpu
+
+
+def _import_extra(ours: tuple[str, str], base: str, runs: int) -> dict[str, float]:
+    """Interleaved import times of *ours* (modules, then) and *base*: min wall and CPU per side."""
+    best = dict.fromkeys(("ours_s", "base_s", "ours_cpu_s", "base_cpu_s"), math.inf)
+    for _ in range(runs):
+        for side, (modules, then) in (("ours", ours), ("base", (base, ""))):
+            wall, cpu = _import_time(modules, then)
+            best[f"{side}_s"] = min(best[f"{side}_s"], wall)
+            best[f"{side}_cpu_s"] = min(best[f"{side}_cpu_s"], cpu)
+    best["extra_s"] = best["ours_s"] - best["base_s"]
+    return best
+
+
+def _extra_row(what: str, times: dict[str, float], budget: float | None, note: str) -> Row:
+    """A row 8 line: the extra wall time of ours over base, within *budget* (None: report)."""
+    extra = times["extra_s"]
+    return Row(
+        "8",
+        what,
+        _fmt_time(times["ours_s"]),
+        _fmt_time(times["base_s"]),
+        f"{extra * 1e3:+.1f} ms",
+        "-" if budget is None else f"<= +{budget * 1e3:g} ms",
+        "INFO" if budget is None else ("PASS" if extra <= budget else "OVER"),
+        note,
+        values={**times, "budget_s": budget},
+    )
 
 
 #: The first-use rows of row 8: what a program runs after ``import lrsched``,
@@ -457,61 +482,28 @@ FIRST_USES: tuple[tuple[str, str, float | None], ...] = (
 def row8(repeat: int) -> list[Row]:
     """``import lrsched`` vs ``import attrs, typing_extensions``; torch, optax for context."""
     runs = 15  # fresh interpreters per side (an import is ~0.1 s: repeat is not used)
-    ours = base = ours_cpu = base_cpu = math.inf
-    for _ in range(runs):  # interleaved, as for the ratios
-        wall, cpu = _import_time("lrsched", 1)
-        ours, ours_cpu = min(ours, wall), min(ours_cpu, cpu)
-        wall, cpu = _import_time("attrs, typing_extensions", 1)
-        base, base_cpu = min(base, wall), min(base_cpu, cpu)
-    extra = ours - base
+    t = _import_extra(("lrsched", ""), "attrs, typing_extensions", runs)
     rows = [
-        Row(
-            "8",
+        _extra_row(
             "import lrsched vs import attrs, typing_extensions",
-            _fmt_time(ours),
-            _fmt_time(base),
-            f"{extra * 1e3:+.1f} ms",
-            "<= +15 ms",
-            "PASS" if extra <= 0.015 else "OVER",
-            f"wall time, min of {runs} fresh interpreters; CPU time: {_fmt_time(ours_cpu)} vs "
-            f"{_fmt_time(base_cpu)} ({(ours_cpu - base_cpu) * 1e3:+.1f} ms); "
-            "torch and optax: one run each; import lrsched alone imports neither attrs nor any "
-            "schedule module (they load on first use: next rows)",
-            values={
-                "ours_s": ours,
-                "base_s": base,
-                "extra_s": extra,
-                "ours_cpu_s": ours_cpu,
-                "base_cpu_s": base_cpu,
-                "budget_s": 0.015,
-            },
+            t,
+            0.015,
+            f"wall time, min of {runs} fresh interpreters; CPU time: {_fmt_time(t['ours_cpu_s'])} "
+            f"vs {_fmt_time(t['base_cpu_s'])} ({(t['ours_cpu_s'] - t['base_cpu_s']) * 1e3:+.1f} "
+            "ms); torch and optax: one run each; import lrsched alone imports neither attrs nor "
+            "any schedule module (they load on first use: next rows)",
         )
     ]
     for what, then, budget in FIRST_USES:
-        first, base = math.inf, math.inf
-        for _ in range(runs):
-            first = min(first, _import_time("lrsched", 1, then)[0])
-            base = min(base, _import_time("attrs", 1)[0])
-        extra = first - base
-        status = "INFO" if budget is None else ("PASS" if extra <= budget else "OVER")
-        rows.append(
-            Row(
-                "8",
-                what,
-                _fmt_time(first),
-                _fmt_time(base),
-                f"{extra * 1e3:+.1f} ms",
-                "-" if budget is None else f"<= +{budget * 1e3:g} ms",
-                status,
-                "schedule modules load on first use; budget: ours"
-                if budget is not None
-                else "every schedule module loaded",
-                values={"ours_s": first, "base_s": base, "extra_s": extra, "budget_s": budget},
-            )
+        note = (
+            "schedule modules load on first use; budget: ours"
+            if budget is not None
+            else ("every schedule module loaded")
         )
+        rows.append(_extra_row(what, _import_extra(("lrsched", then), "attrs", runs), budget, note))
     for name, modules in (("torch", "torch"), ("optax", "optax")):
         try:
-            seconds, _ = _import_time(modules, 1)
+            seconds, _ = _import_time(modules)
         except subprocess.CalledProcessError:
             rows.append(skip_row("8", f"import {name} (context)", f"{name} is not installed"))
             continue

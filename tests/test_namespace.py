@@ -40,7 +40,6 @@ class TestPublicNames:
         """``lrsched.cosine is lrsched.Cosine``, and so on for every leaf."""
         for name in _curves.__all__:
             snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
-            snake = {"triangular_2": "triangular2", "wsd": "wsd"}.get(snake, snake)
             assert getattr(lrsched, snake) is getattr(lrsched, name) is getattr(_curves, name)
 
     def test_builtin_table_names_each_registered_class(self) -> None:

@@ -155,21 +155,22 @@ def register(cls: _C | None = None, /, *, name: str | None = None) -> _C | Calla
                 "@attrs.frozen first), so that its constructor arguments are known"
             )
         key = _snake(candidate.__name__) if name is None else name
-        home = BUILTINS.get(key)
-        if home is not None and (candidate.__module__, candidate.__qualname__) != _where(home):
+        # Who holds the name: a built-in (loaded or not yet), else a registered class.
+        old, home = _REGISTRY.get(key), BUILTINS.get(key)
+        owner = (
+            _where(home)
+            if home is not None
+            else None
+            if old is None
+            else (old.__module__, old.__qualname__)
+        )
+        if owner is not None and owner != (candidate.__module__, candidate.__qualname__):
             raise ValueError(
-                f"schedule type name {key!r} is taken by {'.'.join(_where(home))}; "
+                f"schedule type name {key!r} is taken by {'.'.join(owner)}; "
                 "pass another with @register(name=...)"
             )
-        old = _REGISTRY.get(key)
-        if old is not None and old is not candidate:
-            if (old.__module__, old.__qualname__) != (candidate.__module__, candidate.__qualname__):
-                raise ValueError(
-                    f"schedule type name {key!r} is taken by {old.__module__}.{old.__qualname__}; "
-                    "pass another with @register(name=...)"
-                )
-            if _NAMES.get(old) == key:  # the same class defined again: replace it
-                del _NAMES[old]
+        if old is not None and old is not candidate and _NAMES.get(old) == key:
+            del _NAMES[old]  # the same class defined again (a re-run cell): replace it
         _REGISTRY[key] = candidate
         _NAMES.setdefault(candidate, key)
         return c
