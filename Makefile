@@ -2,7 +2,7 @@
 PYTHON ?= python
 INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat transformers accelerate
 
-.PHONY: install docs-site test test-integrations install-integrations lint format typecheck check golden docs bench clean
+.PHONY: install docs-site test test-integrations install-integrations lint format typecheck check golden docs bench compat clean
 
 install:
 	$(PYTHON) -m pip install -e ".[dev]"
@@ -48,6 +48,11 @@ docs-site:
 
 bench:
 	$(PYTHON) bench/run.py
+
+# The published releases' own tests (sdists of lrsched 0.3.0 - 0.5.0, downloaded
+# to a temp dir) against the installed package; prints the expected differences.
+compat:
+	$(PYTHON) scripts/compat.py
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -24,6 +24,7 @@ LEAVES: dict[str, Any] = {
     "multi_step": lrsched.multi_step(base_lr=1e-3, milestones=[300, 600, 900], gamma=0.3),
     "exponential": lrsched.exponential(base_lr=1e-3, gamma=0.5, decay_steps=250),
     "linear": lrsched.linear(start_lr=1e-3, end_lr=1e-5, total_steps=1000),
+    "ramp": lrsched.ramp(start_lr=1e-3, end_lr=1e-5, total_steps=1000, shape="exponential"),
     "polynomial": lrsched.polynomial(base_lr=1e-3, min_lr=1e-5, total_steps=1000, power=2.0),
     "cosine": lrsched.cosine(base_lr=1e-3, min_lr=1e-5, total_steps=1000),
     "cosine_restarts": lrsched.cosine_restarts(
@@ -53,6 +54,10 @@ COMPOSITIONS: dict[str, Any] = {
     "constant_then_cosine": 100
     >> lrsched.constant(lr=1e-3).for_steps(400)
     + 0.5 * lrsched.cosine(base_lr=1e-3, min_lr=1e-5, total_steps=500),
+    "cosine_warmup_sqrt_cooldown": lrsched.warmup(steps=100, shape="cosine")
+    >> lrsched.wsd(
+        base_lr=1e-3, min_lr=1e-5, warmup_steps=0, stable_steps=600, decay_steps=300, decay="sqrt"
+    ),
     "per_group": (100 >> _COSINE) * {"backbone": 0.1, "head": 1.0},
     "per_epoch_step_decay": lrsched.step_decay(base_lr=1e-3, step_size=3, gamma=0.5)
     .per_epoch(100)
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     missing = {
         name
         for name, cls in lrsched.registered_types().items()
-        if cls.__name__ in _curves.__all__ and name not in LEAVES
+        if cls in {getattr(_curves, n) for n in _curves.__all__} and name not in LEAVES
     }
     if missing:
         print(f"no example for: {', '.join(sorted(missing))}")

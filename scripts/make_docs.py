@@ -30,6 +30,11 @@ LEAVES: list[tuple[str, dict[str, Any], int | None]] = [
     ("multi_step", {"base_lr": 1e-3, "milestones": [300, 600, 800], "gamma": 0.3}, 1000),
     ("exponential", {"base_lr": 1e-3, "gamma": 0.5, "decay_steps": 200}, 1000),
     ("linear", {"start_lr": 1e-3, "end_lr": 1e-4, "total_steps": 1000}, None),
+    (
+        "ramp",
+        {"start_lr": 1e-3, "end_lr": 1e-5, "total_steps": 1000, "shape": "exponential"},
+        None,
+    ),
     ("polynomial", {"base_lr": 1e-3, "min_lr": 1e-5, "total_steps": 1000, "power": 2.0}, None),
     ("cosine", {"base_lr": 1e-3, "min_lr": 1e-5, "total_steps": 1000}, None),
     (
@@ -209,9 +214,19 @@ THEMES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "Shapes",
+        "How a transition goes; see `lrsched.shapes` and [composition](composition.md).",
+        ["shapes"],
+    ),
+    (
+        "Published spellings",
+        "The constructors of lrsched 0.4 and 0.5; see [migration](migration.md).",
+        ["polynomial_decay", "exponential_decay", "warmup_stable_decay"],
+    ),
+    (
         "Protocols",
         "What a schedule is, and the base class of your own.",
-        ["Schedule", "BaseSchedule", "SupportsArrayNamespace"],
+        ["Schedule", "GroupSchedule", "BaseSchedule", "SupportsArrayNamespace"],
     ),
 ]
 
@@ -239,6 +254,7 @@ def api_page() -> str:
         parts.append(f"- `{module}`: see [integrations](integrations.md) and [cli](cli.md).")
     missing = sorted(set(lrsched.__all__) - listed - {"__version__"})
     shown = {getattr(lrsched, m) for m in listed}
+    shown |= {getattr(obj, "__wrapped__", obj) for obj in shown}  # spelled constructors
     missing = [n for n in missing if getattr(lrsched, n) not in shown]
     if missing:
         raise SystemExit(f"api.md does not list: {', '.join(missing)}")

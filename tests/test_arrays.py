@@ -87,7 +87,7 @@ def schedule_scale(s: Callable[[Any], Any], steps: Sequence[float]) -> float:
     value it returns is the final rate).
     """
     probe = [*range(0, MAX_COUNT, 97), *steps]
-    peak = max(float(getattr(s, name, 0.0)) for name in ("base_lr", "max_lr", "start_lr"))
+    peak = max(float(getattr(s, name, None) or 0.0) for name in ("base_lr", "max_lr", "start_lr"))
     return max(peak, float(np.max(np.abs(scalar_values(s, probe)))))
 
 

@@ -31,6 +31,7 @@ LEAF_KWARGS: dict[str, dict[str, Any]] = {
     "multi_step": {"base_lr": 0.1, "milestones": (3, 7), "gamma": 0.5},
     "exponential": {"base_lr": 0.1, "gamma": 0.9, "decay_steps": 2, "staircase": True},
     "linear": {"start_lr": 0.0, "end_lr": 0.1, "total_steps": 10},
+    "ramp": {"start_lr": 0.1, "end_lr": 0.001, "total_steps": 10, "shape": "exponential"},
     "polynomial": {"base_lr": 0.1, "min_lr": 0.001, "total_steps": 10, "power": 2.0},
     "cosine": {"base_lr": 0.1, "min_lr": 0.001, "total_steps": 10},
     "cosine_restarts": {

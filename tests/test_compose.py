@@ -578,12 +578,12 @@ class TestScaleByGroup:
         ("multipliers", "error", "match"),
         [
             ({}, ValueError, "at least one group"),
-            ({"a": 0.0}, ValueError, "multiplier of group 'a' must be a positive finite number"),
-            ({"a": -1.0}, ValueError, "multiplier of group 'a' must be a positive finite"),
-            ({"a": math.nan}, ValueError, "multiplier of group 'a' must be a positive finite"),
-            ({"a": math.inf}, ValueError, "multiplier of group 'a' must be a positive finite"),
-            ({"a": True}, TypeError, "multiplier of group 'a' must be a number"),
-            ({"a": "1"}, TypeError, "multiplier of group 'a' must be a number"),
+            ({"a": 0.0}, ValueError, "multiplier for group 'a' must be a positive finite number"),
+            ({"a": -1.0}, ValueError, "multiplier for group 'a' must be a positive finite"),
+            ({"a": math.nan}, ValueError, "multiplier for group 'a' must be a positive finite"),
+            ({"a": math.inf}, ValueError, "multiplier for group 'a' must be a positive finite"),
+            ({"a": True}, TypeError, "multiplier for group 'a' must be a number"),
+            ({"a": "1"}, TypeError, "multiplier for group 'a' must be a number"),
             ({1: 1.0}, TypeError, "group names in 'multipliers' must be str"),
             ([("a", 1.0), ("a", 2.0)], ValueError, "group 'a' appears twice"),
             ("ab", TypeError, "'multipliers' must be a mapping"),
@@ -780,7 +780,7 @@ class TestValueSemantics:
             "WithWarmup(schedule=Sequential(phases=(Bounded(schedule=Constant(lr=0.1), steps=5), "
             "Scaled(schedule=Constant(lr=0.2), factor=0.5))), warmup_steps=10, start_lr=0.0)"
         )
-        assert repr(warmup(steps=3)) == "Warmup(steps=3, start_lr=0.0)"
+        assert repr(warmup(steps=3)) == "Warmup(steps=3, start_lr=0.0, shape='linear')"
 
     @LAWS
     @given(s=compositions(), t=int_steps())

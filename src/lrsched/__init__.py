@@ -25,6 +25,18 @@ from ._names import HOMES, LEAF_ALIASES
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # at run time, the names below are imported on first use
+    from . import shapes
+    from ._base import GroupSchedule
+    from ._compat import (
+        cosine_restarts,
+        exponential_decay,
+        linear,
+        one_cycle,
+        polynomial,
+        polynomial_decay,
+        step_decay,
+        warmup_stable_decay,
+    )
     from ._compose import (
         Bounded,
         PerEpoch,
@@ -40,7 +52,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
         with_warmup,
     )
     from ._cycles import ExpRange, OneCycle, Triangular, Triangular2
-    from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial
+    from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial, Ramp
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
@@ -49,16 +61,12 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
 
     # The lowercase constructors are the API the docs show; they build the classes.
     constant = Constant
-    step_decay = StepDecay
     multi_step = MultiStep
     exponential = Exponential
-    linear = Linear
-    polynomial = Polynomial
+    ramp = Ramp
     cosine = Cosine
-    cosine_restarts = CosineRestarts
     inverse_sqrt = InverseSqrt
     inverse_time = InverseTime
-    one_cycle = OneCycle
     triangular = Triangular
     triangular2 = Triangular2
     exp_range = ExpRange
@@ -78,7 +86,8 @@ if not TYPE_CHECKING:  # type checkers see the imports above; an unknown name st
         module = HOMES.get(target)
         if module is None:
             raise AttributeError(f"module 'lrsched' has no attribute {name!r}")
-        value = getattr(importlib.import_module(f".{module}", __name__), target)
+        loaded = importlib.import_module(f".{module}", __name__)
+        value = loaded if target == module else getattr(loaded, target)  # a public submodule
         globals()[name] = value  # later uses are plain global lookups
         return value
 
@@ -96,6 +105,7 @@ __all__ = [
     "CosineRestarts",
     "ExpRange",
     "Exponential",
+    "GroupSchedule",
     "InverseSqrt",
     "InverseTime",
     "Linear",
@@ -105,6 +115,7 @@ __all__ = [
     "PiecewiseConstant",
     "PiecewiseLinear",
     "Polynomial",
+    "Ramp",
     "ReduceOnPlateau",
     "ScaleByGroup",
     "Scaled",
@@ -125,6 +136,7 @@ __all__ = [
     "cosine_restarts",
     "exp_range",
     "exponential",
+    "exponential_decay",
     "from_state_dict",
     "inverse_sqrt",
     "inverse_time",
@@ -134,16 +146,20 @@ __all__ = [
     "piecewise_constant",
     "piecewise_linear",
     "polynomial",
+    "polynomial_decay",
+    "ramp",
     "reduce_on_plateau",
     "register",
     "registered_types",
     "sample",
     "scale_by_group",
     "sequential",
+    "shapes",
     "step_decay",
     "triangular",
     "triangular2",
     "warmup",
+    "warmup_stable_decay",
     "with_warmup",
     "wsd",
 ]

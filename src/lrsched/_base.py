@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
     from ._stepper import Stepper
 
-__all__ = ["BaseSchedule", "Schedule", "SupportsArrayNamespace", "ValueEq", "check_step"]
+__all__ = [
+    "BaseSchedule",
+    "GroupSchedule",
+    "Schedule",
+    "SupportsArrayNamespace",
+    "ValueEq",
+    "check_step",
+]
 
 
 @runtime_checkable
@@ -47,6 +54,18 @@ class Schedule(Protocol):
     """
 
     def __call__(self, step: int, /) -> float: ...
+
+
+@runtime_checkable
+class GroupSchedule(Protocol):
+    """A schedule of several parameter groups: ``schedule(step) -> {group: lr}``.
+
+    `ScaleByGroup` (``schedule * {"backbone": 0.1, "head": 1.0}``) is one;
+    any callable returning a ``dict[str, float]`` per step satisfies it (the
+    type lrsched 0.3 exported under this name).
+    """
+
+    def __call__(self, step: int, /) -> dict[str, float]: ...
 
 
 @runtime_checkable
@@ -193,6 +212,8 @@ class _Node:
         for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(self))):
             if field.repr:
                 value = getattr(self, field.name)
+                if field.metadata.get(OMIT_DEFAULT) and value == field.default:
+                    continue
                 text = field.repr(value) if callable(field.repr) else repr(value)
                 parts.append(f"{field.name}={text}")
         name = type(self).__qualname__.rsplit(">.", 1)[-1]
@@ -212,6 +233,10 @@ class _Node:
 
         return to_svg(self)
 
+
+#: Field metadata key: leave the field out of ``repr`` and ``state_dict`` while it has
+#: its default (fields added after states were saved: those states stay as they were).
+OMIT_DEFAULT = "lrsched_omit_default"
 
 #: Deepest nesting of dicts and lists a schedule's state may have.
 MAX_DEPTH = 100

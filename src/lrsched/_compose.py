@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 import attrs
 
 from ._base import (
+    OMIT_DEFAULT,
     BaseSchedule,
     Schedule,
     SupportsArrayNamespace,
@@ -36,6 +37,7 @@ from ._validate import (
     to_float,
     to_int,
 )
+from .shapes import ShapeLike, check_shape, interpolator, resolve
 
 __all__ = [
     "Bounded",
@@ -52,8 +54,9 @@ __all__ = [
     "with_warmup",
 ]
 
-#: A phase of `sequential`: a schedule, or a ``(schedule, steps)`` pair.
-Phase: TypeAlias = Schedule | tuple[Schedule, int]
+#: A phase of `sequential`: a schedule, or a ``(schedule, steps)`` pair (or
+#: ``(steps, schedule)``, the order of lrsched 0.3).
+Phase: TypeAlias = Schedule | tuple[Schedule, int] | tuple[int, Schedule]
 
 _S = TypeVar("_S", bound=Schedule)
 _N = TypeVar("_N", bound=_Node)
@@ -105,6 +108,9 @@ class WithWarmup(ValueEq, BaseSchedule):
         schedule: The schedule that follows the warmup; it starts at step *W*.
         warmup_steps: Length *W* of the ramp (``0``: no ramp, values of *schedule*).
         start_lr: Learning rate :math:`\eta_0` at step 0.
+        shape: Shape of the ramp (see `lrsched.shapes`): ``"linear"`` (the
+            formula above), ``"cosine"``, ``"sqrt"``, ``"exponential"`` or a
+            `lrsched.shapes.Shape`.
 
     The warmup prepends: ``total_steps = W + schedule.total_steps`` (``None``
     stays ``None``). Build it with `with_warmup`, ``W >> schedule`` or
@@ -124,6 +130,14 @@ class WithWarmup(ValueEq, BaseSchedule):
     schedule: Schedule = attrs.field(validator=_check_schedule)
     warmup_steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
     start_lr: float = attrs.field(kw_only=True, default=0.0, converter=as_float, validator=check_lr)
+    shape: ShapeLike = attrs.field(
+        kw_only=True, default="linear", validator=check_shape, metadata={OMIT_DEFAULT: True}
+    )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.shape != "linear" and self.warmup_steps:
+            resolve(self.shape).check_ends(self.start_lr, _first_value(self.schedule), "the warmup")
 
     @property
     def total_steps(self) -> int | None:
@@ -136,11 +150,18 @@ class WithWarmup(ValueEq, BaseSchedule):
         inner = kernel_of(self.schedule, m)
         if w == 0:
             return inner
-        slope = (_first_value(self.schedule) - s0) / w
+        target = _first_value(self.schedule)
+        rise: Kernel
+        if self.shape == "linear":  # s0 + slope * t: transformers' warmup, bit for bit
+            slope = (target - s0) / w
+            rise = lambda t: s0 + slope * t  # noqa: E731
+        else:
+            f = interpolator(self.shape, m)
+            rise = lambda t: f(s0, target, t / w)  # noqa: E731
         if not m.is_array:
-            return lambda t: s0 + slope * t if t < w else inner(t - w)
-        where, maximum = m.where, m.maximum
-        return lambda t: where(t < w, s0 + slope * t, inner(maximum(t - w, 0)))
+            return lambda t: rise(t) if t < w else inner(t - w)
+        where, maximum, minimum = m.where, m.maximum, m.minimum
+        return lambda t: where(t < w, rise(minimum(t, w)), inner(maximum(t - w, 0)))
 
 
 @attrs.frozen(kw_only=True)
@@ -164,6 +185,7 @@ class Warmup:
 
     steps: int = attrs.field(converter=as_int, validator=check_count(0))
     start_lr: float = attrs.field(default=0.0, converter=as_float, validator=check_lr)
+    shape: ShapeLike = attrs.field(default="linear", validator=check_shape)
 
     @overload
     def __rshift__(self, other: ScaleByGroup) -> ScaleByGroup: ...
@@ -171,19 +193,24 @@ class Warmup:
     def __rshift__(self, other: Schedule) -> WithWarmup: ...
     def __rshift__(self, other: object) -> WithWarmup | ScaleByGroup:
         if isinstance(other, ScaleByGroup):
-            return other._warmed(self.steps, self.start_lr)
+            return other._warmed(self.steps, self.start_lr, self.shape)
         if not is_schedule_like(other):
             return NotImplemented
-        # steps and start_lr were validated when this prefix was built.
-        return _trusted(WithWarmup, schedule=other, warmup_steps=self.steps, start_lr=self.start_lr)
+        return WithWarmup(
+            other,  # type: ignore[arg-type]  # is_schedule_like: a schedule
+            warmup_steps=self.steps,
+            start_lr=self.start_lr,
+            shape=self.shape,
+        )
 
 
-def warmup(*, steps: int, start_lr: float = 0.0) -> Warmup:
-    """A linear warmup of *steps* steps from *start_lr*, to prepend with ``>>``.
+def warmup(*, steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear") -> Warmup:
+    """A warmup of *steps* steps from *start_lr*, to prepend with ``>>``.
 
     Args:
         steps: Length of the ramp.
         start_lr: Learning rate at step 0.
+        shape: Shape of the ramp (see `WithWarmup`), linear by default.
 
     Examples:
         >>> from lrsched import cosine, warmup
@@ -191,16 +218,24 @@ def warmup(*, steps: int, start_lr: float = 0.0) -> Warmup:
         >>> s.total_steps, s(0), s(10)
         (100, 1e-06, 0.001)
     """
-    return Warmup(steps=steps, start_lr=start_lr)
+    return Warmup(steps=steps, start_lr=start_lr, shape=shape)
 
 
 @overload
 def with_warmup(
-    schedule: ScaleByGroup, *, warmup_steps: int, start_lr: float = 0.0
+    schedule: ScaleByGroup,
+    *,
+    warmup_steps: int,
+    start_lr: float = 0.0,
+    shape: ShapeLike = "linear",
 ) -> ScaleByGroup: ...
 @overload
-def with_warmup(schedule: _S, *, warmup_steps: int, start_lr: float = 0.0) -> WithWarmup | _S: ...
-def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -> object:
+def with_warmup(
+    schedule: _S, *, warmup_steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear"
+) -> WithWarmup | _S: ...
+def with_warmup(
+    schedule: object, *, warmup_steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear"
+) -> object:
     """*schedule* with a linear warmup from *start_lr* prepended (see `WithWarmup`).
 
     ``warmup_steps == 0`` returns *schedule* itself. A group schedule warms
@@ -210,6 +245,7 @@ def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -
         schedule: The schedule after the warmup (or a group schedule).
         warmup_steps: Length *W* of the ramp.
         start_lr: Learning rate at step 0.
+        shape: Shape of the ramp (see `WithWarmup`), linear by default.
 
     Examples:
         >>> from lrsched import cosine, with_warmup
@@ -219,7 +255,7 @@ def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -
     """
     group = schedule if isinstance(schedule, ScaleByGroup) else None
     inner: Any = schedule if group is None else group.schedule
-    warmed = WithWarmup(inner, warmup_steps=warmup_steps, start_lr=start_lr)  # validates
+    warmed = WithWarmup(inner, warmup_steps=warmup_steps, start_lr=start_lr, shape=shape)
     if warmed.warmup_steps == 0:
         return schedule
     if group is None:
@@ -268,6 +304,8 @@ class Bounded(ValueEq, BaseSchedule):
 
 def _phase(item: object, index: int) -> Schedule:
     if isinstance(item, tuple):
+        if len(item) == 2 and is_schedule_like(item[1]) and not is_schedule_like(item[0]):
+            item = (item[1], item[0])  # lrsched 0.3's (steps, schedule) order
         if len(item) != 2 or not is_schedule_like(item[0]):
             raise TypeError(
                 f"phase {index} must be a schedule or a (schedule, steps) pair, "
@@ -323,7 +361,8 @@ class Sequential(ValueEq, BaseSchedule):
         c_i = \textstyle\sum_{j<i} T_j
 
     Args:
-        phases: Schedules or ``(schedule, steps)`` pairs; all but the last
+        phases: Schedules or ``(schedule, steps)`` pairs (``(steps,
+            schedule)`` too, lrsched 0.3's order); all but the last
             must be bounded. Nested sequences are flattened, so ``+`` is
             associative: ``(a + b) + c == a + (b + c)``.
 
@@ -493,7 +532,7 @@ def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: o
             f"(or a sequence of (name, multiplier) pairs), got {value!r}"
         )
     if not value:
-        raise ValueError("'multipliers' must name at least one group, got an empty mapping")
+        raise ValueError("'multipliers' must not be empty: name at least one group")
     seen: set[str] = set()
     for name, k in value:
         if not isinstance(name, str):
@@ -502,10 +541,10 @@ def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: o
             raise ValueError(f"group {name!r} appears twice in 'multipliers'")
         seen.add(name)
         if type(k) is not float:
-            raise TypeError(f"multiplier of group {name!r} must be a number, got {k!r}")
+            raise TypeError(f"multiplier for group {name!r} must be a number, got {k!r}")
         if not (math.isfinite(k) and k > 0):
             raise ValueError(
-                f"multiplier of group {name!r} must be a positive finite number, got {k!r}"
+                f"multiplier for group {name!r} must be a positive finite number, got {k!r}"
             )
 
 
@@ -584,9 +623,9 @@ class ScaleByGroup(ValueEq, _Node):
         # The multipliers were validated when this group schedule was built.
         return _trusted(ScaleByGroup, schedule=schedule, multipliers=self.multipliers)
 
-    def _warmed(self, steps: int, start_lr: float) -> ScaleByGroup:
+    def _warmed(self, steps: int, start_lr: float, shape: ShapeLike) -> ScaleByGroup:
         return self._rewrap(
-            _trusted(WithWarmup, schedule=self.schedule, warmup_steps=steps, start_lr=start_lr)
+            WithWarmup(self.schedule, warmup_steps=steps, start_lr=start_lr, shape=shape)
         )
 
     def for_steps(self, steps: int) -> ScaleByGroup:

@@ -26,8 +26,9 @@ from ._validate import (
     check_lr,
     check_positive,
 )
+from .shapes import ShapeLike, check_shape, interpolator, resolve
 
-__all__ = ["Cosine", "CosineRestarts", "InverseTime", "Linear", "Polynomial"]
+__all__ = ["Cosine", "CosineRestarts", "InverseTime", "Linear", "Polynomial", "Ramp"]
 
 _PI = math.pi  # a module constant: one global lookup in the kernels
 
@@ -62,6 +63,49 @@ class Linear(ValueEq, BaseSchedule):
         s, e, total, minimum = self.start_lr, self.end_lr, self.total_steps, m.minimum
         amp = s - e
         return lambda t: e + amp * (1 - minimum(t, total) / total)
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
+class Ramp(ValueEq, BaseSchedule):
+    r"""A transition of any shape from *start_lr* to *end_lr* over *total_steps*, then *end_lr*.
+
+    .. math:: \eta_t = e + (s - e)\, r\!\left(\min(t, T) / T\right)
+
+    with the share still to go *r* of the shape (see `lrsched.shapes`).
+
+    Args:
+        start_lr: Learning rate at step 0.
+        end_lr: Learning rate from step *total_steps* on.
+        total_steps: Length of the transition.
+        shape: ``"linear"``, ``"cosine"``, ``"sqrt"``, ``"exponential"`` or a
+            `lrsched.shapes.Shape` (e.g. ``shapes.Cosine(exponent=2.0)``).
+
+    Either end may be larger: a rising cosine is a ramp.
+
+    Examples:
+        >>> from lrsched import ramp
+        >>> s = ramp(start_lr=1.0, end_lr=0.01, total_steps=2, shape="exponential")
+        >>> print(f"{s(0):.2f} {s(1):.2f} {s(2):.2f}")
+        1.00 0.10 0.01
+
+    With ``shape="linear"`` it is `linear` (``optax.linear_schedule``); with a
+    decreasing ``"cosine"``, `cosine` (``optax.cosine_decay_schedule``,
+    ``exponent`` included through ``shapes.Cosine``).
+    """
+
+    start_lr: float = attrs.field(converter=as_float, validator=check_lr)
+    end_lr: float = attrs.field(converter=as_float, validator=check_lr)
+    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    shape: ShapeLike = attrs.field(default="linear", validator=check_shape)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        resolve(self.shape).check_ends(self.start_lr, self.end_lr, "ramp")
+
+    def _kernel(self, m: Math) -> Kernel:
+        a, z, total, minimum = self.start_lr, self.end_lr, self.total_steps, m.minimum
+        f = interpolator(self.shape, m)
+        return lambda t: f(a, z, minimum(t, total) / total)
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)

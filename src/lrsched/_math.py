@@ -139,6 +139,7 @@ class Math:
         "sqrt",
         "switch",
         "take",
+        "tanh",
         "where",
     )
 
@@ -149,6 +150,7 @@ class Math:
     exp: Callable[[Any], Any]
     log: Callable[[Any], Any]
     sqrt: Callable[[Any], Any]
+    tanh: Callable[[Any], Any]
     floor: Callable[[Any], Any]
     minimum: Callable[[Any, Any], Any]
     maximum: Callable[[Any, Any], Any]
@@ -191,6 +193,7 @@ def _scalar_math() -> Math:
     m.exp = math.exp
     m.log = math.log
     m.sqrt = math.sqrt
+    m.tanh = math.tanh
     m.floor = math.floor
     m.minimum = _minimum
     m.maximum = _maximum
@@ -316,6 +319,7 @@ class ArrayMath(Math):
         self.exp = _unary(xp.exp, math.exp)
         self.log = _unary(xp.log, math.log)
         self.sqrt = _unary(xp.sqrt, math.sqrt)
+        self.tanh = _unary(xp.tanh, math.tanh)
         self.floor = _unary(xp.floor, math.floor)
         self.minimum = self._minimum
         self.maximum = self._maximum

@@ -6,7 +6,7 @@ imported only when one of its names is first used.
 
 from __future__ import annotations
 
-__all__ = ["BUILTINS", "HOMES", "LEAF_ALIASES"]
+__all__ = ["BUILTINS", "HOMES", "LEAF_ALIASES", "NOT_LEAVES", "SPELLED"]
 
 #: The built-in schedule types: type name -> (module in this package, class). Their
 #: modules load on first use (see `lrsched.__getattr__`); a built-in is
@@ -18,6 +18,7 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "multi_step": ("_steps", "MultiStep"),
     "exponential": ("_steps", "Exponential"),
     "linear": ("_decays", "Linear"),
+    "ramp": ("_decays", "Ramp"),
     "polynomial": ("_decays", "Polynomial"),
     "cosine": ("_decays", "Cosine"),
     "cosine_restarts": ("_decays", "CosineRestarts"),
@@ -36,18 +37,48 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "scaled": ("_compose", "Scaled"),
     "per_epoch": ("_compose", "PerEpoch"),
     "scale_by_group": ("_compose", "ScaleByGroup"),
+    "shape.linear": ("shapes", "Linear"),
+    "shape.cosine": ("shapes", "Cosine"),
+    "shape.sqrt": ("shapes", "Sqrt"),
+    "shape.polynomial": ("shapes", "Polynomial"),
+    "shape.exponential": ("shapes", "Exponential"),
+    "shape.tanh": ("shapes", "Tanh"),
+    "shape.rex": ("shapes", "Rex"),
 }
+
+#: Modules of built-in types that are not leaf schedules (composites, shapes).
+NOT_LEAVES = frozenset({"_compose", "shapes"})
+
+#: Constructors with the spellings of lrsched 0.3 - 0.5 (see `lrsched._compat`):
+#: a function there builds the class, translating the published parameter names.
+SPELLED = frozenset(
+    {
+        "linear",
+        "polynomial",
+        "cosine_restarts",
+        "one_cycle",
+        "step_decay",
+        "polynomial_decay",
+        "exponential_decay",
+        "warmup_stable_decay",
+    }
+)
 
 #: The lowercase constructor of each leaf class is its type name.
 LEAF_ALIASES: dict[str, str] = {
-    name: qualname for name, (module, qualname) in BUILTINS.items() if module != "_compose"
+    name: qualname
+    for name, (module, qualname) in BUILTINS.items()
+    if module not in NOT_LEAVES and name not in SPELLED
 }
 
 #: Public name -> module in this package, for names other than the lowercase
 #: constructors: the leaf classes, the composites and their functions, the
 #: registry, the steppers.
 HOMES: dict[str, str] = {
-    **{qualname: module for module, qualname in BUILTINS.values() if module != "_compose"},
+    **{qualname: module for module, qualname in BUILTINS.values() if module not in NOT_LEAVES},
+    **dict.fromkeys(SPELLED, "_compat"),
+    "GroupSchedule": "_base",
+    "shapes": "shapes",
     **dict.fromkeys(
         (
             "Bounded",

@@ -32,7 +32,7 @@ from typing import Any, TypeVar, cast, overload
 import attrs
 
 from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
-from ._base import _Node
+from ._base import OMIT_DEFAULT, _Node
 from ._names import BUILTINS
 from ._validate import did_you_mean, short_repr
 
@@ -282,7 +282,10 @@ def _state(schedule: _Node, path: str) -> dict[str, Any]:
         )
     state: dict[str, Any] = {"type": name}
     for key, field in _init_fields(type(schedule)).items():
-        state[key] = _encode(getattr(schedule, field.name), f"{path}.{key}")
+        value = getattr(schedule, field.name)
+        if field.metadata.get(OMIT_DEFAULT) and value == field.default:
+            continue  # a field added later: states without it load as before
+        state[key] = _encode(value, f"{path}.{key}")
     return state
 
 

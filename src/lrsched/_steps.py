@@ -16,9 +16,9 @@ from ._validate import (
     check_count,
     check_decay,
     check_flag,
-    check_increasing_counts,
     check_lr,
-    to_ints,
+    check_sorted_counts,
+    to_sorted_ints,
 )
 
 __all__ = ["Constant", "Exponential", "MultiStep", "StepDecay"]
@@ -87,8 +87,9 @@ class MultiStep(ValueEq, BaseSchedule):
 
     Args:
         base_lr: Learning rate before the first milestone.
-        milestones: Steps at which the rate is multiplied by *gamma*; strictly
-            increasing ints (may be empty).
+        milestones: Steps at which the rate is multiplied by *gamma*: ints in
+            any order (kept sorted); a repeated milestone decays once per
+            occurrence, as in torch's ``MultiStepLR`` (may be empty).
         gamma: Multiplicative decay factor, in (0, 1].
 
     Examples:
@@ -103,7 +104,7 @@ class MultiStep(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     milestones: tuple[int, ...] = attrs.field(
-        converter=to_ints, validator=check_increasing_counts(minimum=0)
+        converter=to_sorted_ints, validator=check_sorted_counts(minimum=0)
     )
     gamma: float = attrs.field(converter=as_float, validator=check_decay)
 

@@ -35,6 +35,7 @@ __all__ = [
     "check_lrs",
     "check_positive",
     "check_range",
+    "check_sorted_counts",
     "did_you_mean",
     "increasing_counts",
     "learning_rates",
@@ -42,6 +43,7 @@ __all__ = [
     "to_floats",
     "to_int",
     "to_ints",
+    "to_sorted_ints",
 ]
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -241,6 +243,32 @@ def increasing_counts(name: str, value: object, *, minimum: int = 0) -> None:
                 f"{name!r} must be strictly increasing, got {value!r} "
                 f"({name}[{i}]={value[i]!r} <= {name}[{i - 1}]={value[i - 1]!r})"
             )
+
+
+def to_sorted_ints(values: Iterable[int]) -> tuple[int, ...]:
+    """An iterable of integers as a sorted tuple; anything else as `to_ints` leaves it."""
+    converted = to_ints(values)
+    if isinstance(converted, tuple) and all(type(v) is int for v in converted):
+        return tuple(sorted(converted))
+    return converted
+
+
+def check_sorted_counts(*, minimum: int = 0) -> Validator:
+    """A sorted tuple of ints in [*minimum*, `MAX_COUNT`] (repeats allowed; may be empty)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        name = attribute.name
+        if not isinstance(value, tuple):
+            raise TypeError(f"{name!r} must be a sequence of ints, got {short_repr(value)}")
+        for i, v in enumerate(value):
+            if type(v) is not int:
+                raise TypeError(f"{name}[{i}] must be an int, got {short_repr(v)}")
+            if not minimum <= v <= MAX_COUNT:
+                raise ValueError(
+                    f"{name}[{i}] must be in [{minimum}, 2**63 - 1], got {short_repr(v)}"
+                )
+
+    return check
 
 
 def check_increasing_counts(*, minimum: int = 0) -> Validator:

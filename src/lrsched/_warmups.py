@@ -7,21 +7,20 @@ is written once for scalars and arrays.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
 
 import attrs
 
-from ._base import BaseSchedule, ValueEq
+from ._base import OMIT_DEFAULT, BaseSchedule, ValueEq
 from ._math import Kernel, Math
 from ._validate import (
     as_float,
     as_int,
-    check_choice,
     check_count,
     check_le,
     check_lr,
+    to_float,
 )
+from .shapes import ShapeLike, check_shape, interpolator, resolve
 
 __all__ = ["InverseSqrt", "Wsd"]
 
@@ -69,18 +68,22 @@ class InverseSqrt(ValueEq, BaseSchedule):
 class Wsd(ValueEq, BaseSchedule):
     r"""Warmup-stable-decay: ramp up, hold, decay, hold.
 
-    Linear warmup *min_lr* → *base_lr* over *W* steps, *base_lr* for *S*
-    steps, decay to *min_lr* over *D* steps, then *min_lr*. With progress
-    :math:`p` through the decay, the decay shapes are ``"linear"`` (:math:`1-p`),
-    ``"cosine"`` (:math:`(1+\cos \pi p)/2`) and ``"sqrt"`` (:math:`1-\sqrt p`).
+    Warmup *start_lr* → *base_lr* over *W* steps, *base_lr* for *S* steps,
+    decay to *min_lr* over *D* steps, then *min_lr*. Each transition has a
+    shape (see `lrsched.shapes`): with progress :math:`p`, ``"linear"``
+    (:math:`1-p`), ``"cosine"`` (:math:`(1+\cos \pi p)/2`), ``"sqrt"``
+    (:math:`1-\sqrt p`), ``"exponential"`` or a `lrsched.shapes.Shape`.
 
     Args:
         base_lr: Learning rate of the stable phase.
-        min_lr: Learning rate at step 0 and from step ``W + S + D`` on.
+        min_lr: Learning rate from step ``W + S + D`` on (and at step 0
+            unless *start_lr* is given).
         warmup_steps: *W*.
         stable_steps: *S*.
         decay_steps: *D*.
         decay: Shape of the decay.
+        warmup: Shape of the warmup.
+        start_lr: Learning rate at step 0 (default: *min_lr*).
 
     Examples:
         >>> from lrsched import wsd
@@ -89,7 +92,8 @@ class Wsd(ValueEq, BaseSchedule):
         (0.5, 1.0, 0.5, 0.0)
 
     Matches ``transformers.get_wsd_schedule`` with
-    ``min_lr_ratio = min_lr / base_lr`` (``decay="sqrt"`` is its ``"1-sqrt"``).
+    ``min_lr_ratio = min_lr / base_lr`` and ``start_lr=0`` (``decay="sqrt"``
+    is its ``"1-sqrt"``, ``warmup=`` its ``warmup_type``).
 
     References:
         Hu et al., MiniCPM, https://arxiv.org/abs/2404.06395
@@ -100,12 +104,27 @@ class Wsd(ValueEq, BaseSchedule):
     warmup_steps: int = attrs.field(converter=as_int, validator=check_count(0))
     stable_steps: int = attrs.field(converter=as_int, validator=check_count(0))
     decay_steps: int = attrs.field(converter=as_int, validator=check_count(0))
-    decay: str = attrs.field(default="linear", validator=check_choice("linear", "cosine", "sqrt"))
+    decay: ShapeLike = attrs.field(default="linear", validator=check_shape)
+    warmup: ShapeLike = attrs.field(
+        default="linear", validator=check_shape, metadata={OMIT_DEFAULT: True}
+    )
+    start_lr: float | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(to_float),
+        validator=attrs.validators.optional(check_lr),
+        metadata={OMIT_DEFAULT: True},
+    )
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.warmup_steps + self.stable_steps + self.decay_steps < 1:
             raise ValueError("'warmup_steps' + 'stable_steps' + 'decay_steps' must be >= 1, got 0")
+        resolve(self.warmup).check_ends(self._start, self.base_lr, "wsd's warmup")
+        resolve(self.decay).check_ends(self.base_lr, self.min_lr, "wsd's decay")
+
+    @property
+    def _start(self) -> float:
+        return self.min_lr if self.start_lr is None else self.start_lr
 
     @property
     def total_steps(self) -> int:
@@ -113,24 +132,26 @@ class Wsd(ValueEq, BaseSchedule):
         return self.warmup_steps + self.stable_steps + self.decay_steps
 
     def _kernel(self, m: Math) -> Kernel:
-        b, lo, w = self.base_lr, self.min_lr, self.warmup_steps
+        b, lo, s0, w = self.base_lr, self.min_lr, self._start, self.warmup_steps
         begin, end = w + self.stable_steps, self.total_steps
-        span, width = max(self.decay_steps, 1), max(w, 1)
-        cos, sqrt, minimum, amp = m.cos, m.sqrt, m.minimum, b - lo
-        shape: Callable[[Any], Any] = {
-            "linear": lambda p: 1 - p,
-            "cosine": lambda p: 0.5 * (1.0 + cos(_PI * p)),
-            "sqrt": lambda p: 1 - sqrt(p),
-        }[self.decay]
-        top = lo + amp * 1.0  # every shape is 1 at p = 0: the stable value
+        span, width, minimum = max(self.decay_steps, 1), max(w, 1), m.minimum
+        decay = interpolator(self.decay, m)
+        rise: Kernel
+        if self.warmup == "linear":  # s0 + (b - s0) * p: transformers' warmup, bit for bit
+            amp = b - s0
+            rise = lambda u: s0 + amp * (u / width)  # noqa: E731
+        else:
+            up = interpolator(self.warmup, m)
+            rise = lambda u: up(s0, b, u / width)  # noqa: E731
+        top = decay(b, lo, 0.0)  # the stable value: every shape starts at its start
         # warmup [0, W), stable [W, W+S), decay [W+S, W+S+D), then min_lr; each
         # phase sees the steps since it started (a zero-length one is skipped)
         return m.sequence(
             (0, w, begin, end),
             (
-                lambda u: lo + amp * (u / width),
+                rise,
                 lambda u: top,
-                lambda u: lo + amp * shape(minimum(u / span, 1.0)),
+                lambda u: decay(b, lo, minimum(u / span, 1.0)),
                 lambda u: lo,
             ),
         )

@@ -31,12 +31,14 @@ from typing import Any, NoReturn, TextIO
 
 import attrs
 
-from . import _curves
+from . import _compat, _curves, shapes
+from ._base import OMIT_DEFAULT
+from ._compat import SPELLINGS, Spelling
 from ._compose import ScaleByGroup, with_warmup
 from ._state import class_type_name, from_state_dict, registered_types, type_name
 from .plot import boundaries, sparkline, to_svg
 
-__all__ = ["leaf_commands", "main"]
+__all__ = ["leaf_commands", "main", "run"]
 
 #: Subcommand names that differ from the registered type name, and extra aliases.
 _RENAMED = {"step_decay": "step"}
@@ -158,6 +160,8 @@ def _integer(text: str) -> int:
 def _parser_for(tp: Any, name: str) -> tuple[Callable[[str], Any], str]:
     """A string parser and a metavar for a field annotated *tp*."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if shapes.Shape in args:
+        return _shape, "SHAPE"
     if tp is float:
         return _number, "X"
     if tp is int:
@@ -189,6 +193,32 @@ def _parser_for(tp: Any, name: str) -> tuple[Callable[[str], Any], str]:
 
         return parse_tuple, ":".join(var for _, var in parsers)
     raise TypeError(f"no command-line syntax for parameter {name!r} of type {tp!r}")
+
+
+def _shape(text: str) -> shapes.ShapeLike:
+    """A shape: a name (``cosine``) or a class with parameters (``polynomial:power=2``)."""
+    name, _, params = text.partition(":")
+    name = name.strip().lower()
+    if not params and name in shapes.NAMES:
+        return name
+    cls = registered_types().get(f"shape.{name}")
+    if cls is None:
+        known = sorted({*shapes.NAMES, "polynomial", "tanh", "rex"})
+        raise argparse.ArgumentTypeError(
+            f"unknown shape {text!r}; use one of {', '.join(known)} "
+            "(parameters as NAME:KEY=VALUE,..., e.g. polynomial:power=2)"
+        )
+    kwargs: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in params.split(","))):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise argparse.ArgumentTypeError(f"expected KEY=VALUE in shape {text!r}, got {part!r}")
+        kwargs[key.strip().replace("-", "_")] = _number(value)
+    try:
+        shape: shapes.Shape = cls(**kwargs)  # type: ignore[assignment]
+        return shape
+    except (TypeError, ValueError) as error:
+        raise argparse.ArgumentTypeError(f"shape {text!r}: {error}") from None
 
 
 _METAVARS = {"points": "STEP:LR,...", "milestones": "STEP,STEP,...", "boundaries": "STEP,STEP,..."}
@@ -231,6 +261,87 @@ def _add_parameters(parser: argparse.ArgumentParser, cls: type[Any], command: st
             help=_escape((help_text + suffix).strip()),
         )
     return names
+
+
+def _add_published(parser: argparse.ArgumentParser, type_key: str) -> None:
+    """Options for the published spellings of *type_key* (lrsched 0.3 - 0.5; `lrsched._compat`).
+
+    A renamed option no longer needs its modern spelling (either may be
+    given; both is an error); a convention's options pass to the constructor.
+    """
+    row = _row(type_key)
+    if row is None:
+        return
+    group = parser.add_argument_group(f"spellings of lrsched {row.release}")
+    actions = {a.dest: a for a in parser._actions}
+    if row.convention:  # the modern required options are checked after parsing
+        for action in actions.values():
+            action.required = False
+    for old, new in sorted(row.renames.items()):
+        modern = actions[new]
+        modern.required = False
+        group.add_argument(
+            "--" + old.replace("_", "-"),
+            dest=f"published_{old}",
+            type=modern.type or str,
+            metavar=modern.metavar,
+            default=None,
+            help=_escape(f"lrsched {row.release}'s spelling of --{new.replace('_', '-')}"),
+        )
+    for old in sorted(row.convention - actions.keys()):
+        parse, metavar = (
+            (_integer, "N")
+            if old.endswith("steps")
+            else (str, "NAME")
+            if "shape" in old
+            else (_number, "X")
+        )
+        group.add_argument(
+            "--" + old.replace("_", "-"),
+            dest=f"published_{old}",
+            type=parse,
+            metavar=metavar,
+            default=None,
+            help=_escape(f"lrsched {row.release}'s {old} (selects its curve; see migration.md)"),
+        )
+
+
+#: Subcommands whose published spellings are another constructor's (0.5's ``wsd`` options).
+_CLI_ROWS = {"wsd": "warmup_stable_decay"}
+
+
+def _row(type_key: str) -> Spelling | None:
+    """The row of published spellings a subcommand takes."""
+    row = SPELLINGS.get(_CLI_ROWS.get(type_key, type_key))
+    return row if row is not None and row.type_name == type_key else None
+
+
+def _published_kwargs(cls: type[Any], args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    """The constructor and its arguments, with any published spelling the command line used."""
+    fields = [f for f in attrs.fields(cls) if f.init]
+    kwargs = {f.name: getattr(args, f.name) for f in fields}
+    key = type_name_of(cls)
+    row = _row(key)
+    if row is None:
+        return cls, kwargs
+    given = {
+        old: getattr(args, f"published_{old}")
+        for old in row.published
+        if getattr(args, f"published_{old}", None) is not None
+    }
+    if not given:
+        missing = [f.name for f in fields if kwargs[f.name] is None and f.default is attrs.NOTHING]
+        if missing:
+            flags = ", ".join("--" + n.replace("_", "-") for n in missing)
+            raise TypeError(f"the following arguments are required: {flags}")
+        return cls, kwargs
+    if given.keys() & row.convention:  # another curve: only the parameters it takes
+        kwargs = {k: v for k, v in kwargs.items() if k in row.accepts}
+    for old, new in row.renames.items():
+        if old in given and kwargs.get(new) is None:
+            kwargs.pop(new, None)
+    build = getattr(_compat, _CLI_ROWS.get(key, key))
+    return build, {k: v for k, v in kwargs.items() if v is not None} | given
 
 
 def _show(value: object) -> str:
@@ -376,6 +487,7 @@ def _build_parser() -> _Parser:
         )
         sub.set_defaults(schedule_class=cls)
         names = _add_parameters(sub, cls, command)
+        _add_published(sub, key)
         _add_common(sub, taken=names, sub=True)
     describe = subparsers.add_parser(
         "describe",
@@ -419,9 +531,9 @@ def _schedule_from(args: argparse.Namespace, prog: str) -> Any:
                 "(`lrsched --help` lists the schedules)"
             )
         return _read_config(args.config)
-    kwargs = {f.name: getattr(args, f.name) for f in attrs.fields(cls) if f.init}
     try:
-        return cls(**kwargs)
+        build, kwargs = _published_kwargs(cls, args)
+        return build(**kwargs)
     except (TypeError, ValueError) as error:
         raise _UsageError(f"{prog}: error: {error}") from None
 
@@ -489,6 +601,8 @@ def _describe_name(schedule: Any) -> str:
     params = []
     for field in attrs.fields(type(schedule)):
         value = getattr(schedule, field.name)
+        if field.metadata.get(OMIT_DEFAULT) and value == field.default:
+            continue
         if (
             not field.init
             or _is_node(value)
@@ -689,3 +803,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def run(argv: Sequence[str]) -> int:
+    """The command line as a function: print the output, return the exit status.
+
+    The name lrsched 0.3 published (``lrsched.cli.run``); the same as `main`.
+
+    Examples:
+        >>> run(["constant", "--lr", "0.5", "--steps", "2"])
+        0.5
+        0.5
+        0
+    """
+    return main(argv)

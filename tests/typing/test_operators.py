@@ -108,3 +108,61 @@ class TestOperatorTypes:
             warmup(steps=3) + s  # type: ignore[operator]
         with pytest.raises(TypeError):
             lrsched.warmup(steps=3)(0)  # type: ignore[operator]
+
+
+class TestPublishedSpellings:
+    """Both spellings of a constructor type-check and give the class (SPEC 6)."""
+
+    def test_renames(self) -> None:
+        """Published parameter names give the same class as the modern ones."""
+        assert_type(lrsched.linear(start_lr=1.0, end_lr=0.0, total_steps=5), lrsched.Linear)
+        assert_type(lrsched.linear(base_lr=1.0, end_lr=0.0, total_steps=5), lrsched.Linear)
+        assert_type(
+            lrsched.polynomial(base_lr=1.0, end_lr=0.0, total_steps=5, power=2.0),
+            lrsched.Polynomial,
+        )
+        assert_type(
+            lrsched.cosine_restarts(base_lr=1.0, min_lr=0.0, period=5, t_mult=2),
+            lrsched.CosineRestarts,
+        )
+        assert_type(lrsched.step_decay(base_lr=1.0, drop=0.5, step_size=3), lrsched.StepDecay)
+        assert_type(
+            lrsched.polynomial_decay(start_lr=1.0, end_lr=0.0, total_steps=5, power=1.0),
+            lrsched.Polynomial,
+        )
+        assert_type(
+            lrsched.exponential_decay(base_lr=1.0, decay_rate=0.5, decay_steps=3),
+            lrsched.Exponential,
+        )
+
+    def test_conventions(self) -> None:
+        """0.3's one_cycle is a Sequential; 0.5's warmup_stable_decay a Wsd."""
+        assert_type(lrsched.one_cycle(max_lr=1.0, total_steps=10), lrsched.OneCycle)
+        assert_type(
+            lrsched.one_cycle(
+                max_lr=1.0, total_steps=10, pct_start=0.3, initial_div=25.0, final_div=1e4
+            ),
+            Sequential,
+        )
+        assert_type(
+            lrsched.warmup_stable_decay(
+                base_lr=1.0,
+                warmup_steps=1,
+                decay_steps=1,
+                total_steps=4,
+                final_lr=0.0,
+                warmup_start=0.0,
+                decay_shape="linear",
+            ),
+            lrsched.Wsd,
+        )
+
+    def test_group_schedule(self) -> None:
+        """A scale_by_group result is a GroupSchedule."""
+        g: lrsched.GroupSchedule = scale_by_group(constant(lr=1.0), multipliers={"a": 1.0})
+        assert g(0) == {"a": 1.0}
+
+    def test_unknown_spelling_is_an_error(self) -> None:
+        """A name no release published stays a type error."""
+        with pytest.raises(TypeError):
+            lrsched.linear(begin_lr=1.0, end_lr=0.0, total_steps=5)  # type: ignore[call-overload]
