@@ -198,7 +198,18 @@ THEMES: list[tuple[str, str, list[str]]] = [
     (
         "Composite types",
         "What the composition operators build (frozen values, like the leaves).",
-        ["WithWarmup", "Warmup", "Sequential", "Bounded", "Scaled", "PerEpoch", "ScaleByGroup"],
+        [
+            "WithWarmup",
+            "Warmup",
+            "Sequential",
+            "Bounded",
+            "Scaled",
+            "PerEpoch",
+            "ScaleByGroup",
+            "Product",
+            "Clip",
+            "Cooldown",
+        ],
     ),
     (
         "Stepping and state",

@@ -268,6 +268,33 @@ def piecewise_linears(draw: st.DrawFn) -> PiecewiseLinear:
     return PiecewiseLinear(points=list(zip(xs, ys, strict=True)))
 
 
+def shape_objects() -> st.SearchStrategy[lrsched.shapes.Shape]:
+    """Any transition shape (named or parameterised, with or without timm's k_decay)."""
+    shapes = lrsched.shapes
+    k = st.one_of(st.just(1.0), st.floats(0.25, 4.0))
+    positive = st.floats(0.1, 8.0)
+    return st.one_of(
+        st.sampled_from(list(shapes.NAMES.values())),
+        st.builds(shapes.Linear, k_decay=k),
+        st.builds(shapes.Cosine, exponent=positive, k_decay=k),
+        st.builds(shapes.Sqrt, k_decay=k),
+        st.builds(shapes.Polynomial, power=positive, k_decay=k),
+        st.builds(shapes.Rex, d=st.floats(0.0, 0.99), k_decay=k),
+        st.builds(shapes.Tanh, k_decay=k),
+    )
+
+
+@st.composite
+def ramps(draw: st.DrawFn) -> lrsched.Ramp:
+    """A ramp of any shape, up or down (both ends > 0 for the exponential shape)."""
+    shape = draw(shape_objects())
+    floor = 1e-8 if isinstance(shape, lrsched.shapes.Exponential) else 0.0
+    start, end = draw(st.floats(floor, 10.0)), draw(st.floats(floor, 10.0))
+    if floor and (start <= 0 or end <= 0):
+        start, end = max(start, floor), max(end, floor)
+    return lrsched.ramp(start_lr=start, end_lr=end, total_steps=draw(counts()), shape=shape)
+
+
 #: The strategy of each leaf schedule class.
 LEAF_STRATEGIES: dict[type[BaseSchedule], Callable[[], st.SearchStrategy[BaseSchedule]]] = {
     Constant: constants,
@@ -287,11 +314,12 @@ LEAF_STRATEGIES: dict[type[BaseSchedule], Callable[[], st.SearchStrategy[BaseSch
     Wsd: wsds,
     PiecewiseConstant: piecewise_constants,
     PiecewiseLinear: piecewise_linears,
+    lrsched.Ramp: ramps,
 }
 
 
 def leaf_schedules() -> st.SearchStrategy[BaseSchedule]:
-    """Any one of the 17 leaf schedules, with valid parameters."""
+    """Any one of the leaf schedules, with valid parameters."""
     return st.one_of(*(strategy() for strategy in LEAF_STRATEGIES.values()))
 
 

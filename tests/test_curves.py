@@ -43,6 +43,7 @@ from lrsched import (
     Triangular,
     Triangular2,
     Wsd,
+    _curves,
 )
 from lrsched._names import SPELLED
 from tests import strategies as S
@@ -451,6 +452,44 @@ class TestLinear(LeafContract):
         assert [up(t) for t in range(6)] == [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
         down = Linear(start_lr=1.0, end_lr=0.0, total_steps=1)
         assert [down(0), down(0.5), down(1), down(2)] == [1.0, 0.5, 0.0, 0.0]
+
+
+class TestRamp(LeafContract):
+    """Tests for `ramp` (the shapes themselves: tests/test_shapes.py)."""
+
+    CLS = lrsched.Ramp
+    GOOD: ClassVar[dict[str, Any]] = {
+        "start_lr": 0.1,
+        "end_lr": 1.0,
+        "total_steps": 10,
+        "shape": "cosine",
+    }
+    BAD: ClassVar[list[Bad]] = [
+        *bad_lr("start_lr"),
+        *bad_lr("end_lr"),
+        *bad_count("total_steps"),
+        Bad("shape", "cosin", ValueError, "shape"),
+        Bad("shape", None, TypeError, "shape"),
+    ]
+    STRATEGY = S.ramps()
+    BOUNDED = True
+
+    def bounds(self, s: Any) -> tuple[float, float]:
+        """The (lowest, highest) value (timm's tanh can overshoot by 1e-6 relative)."""
+        lo, hi = min(s.start_lr, s.end_lr), max(s.start_lr, s.end_lr)
+        slack = (hi - lo) * 1e-5 if isinstance(s.shape, lrsched.shapes.Tanh) else 0.0
+        return lo - slack, hi + slack
+
+    def expected_total(self, s: Any) -> int | None:
+        """``total_steps`` per SPEC."""
+        return s.total_steps  # type: ignore[no-any-return]
+
+    @pytest.mark.parametrize("t", [0, 1, 2.5, 5, 9, 10, 11, 10**9])
+    def test_values(self, t: float) -> None:
+        """A rising cosine: ``s r + e (1 - r)``, ``r = (1 + cos(pi min(t, T) / T)) / 2``."""
+        r = (1 + math.cos(math.pi * min(t, 10) / 10)) / 2
+        expected = 0.1 * r + 1.0 * (1 - r)
+        assert lrsched.Ramp(**self.GOOD)(t) == pytest.approx(expected, rel=1e-15)
 
 
 class TestPolynomial(LeafContract):
@@ -1173,7 +1212,7 @@ class TestLeafFamily:
         tested = {cls.CLS for cls in LeafContract.__subclasses__() if cls is not _CyclicContract}
         tested |= {cls.CLS for cls in _CyclicContract.__subclasses__()}
         assert set(S.LEAF_STRATEGIES) == tested
-        assert len(tested) == 17
+        assert len(tested) == len(_curves.__all__)
 
     def test_lowercase_constructors_build_the_classes(self) -> None:
         """``lrsched.cosine`` builds an ``lrsched.Cosine`` (and so on)."""

@@ -26,6 +26,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from . import shapes
+    from ._arith import Clip, Cooldown, Product
     from ._base import GroupSchedule
     from ._compat import (
         cosine_restarts,
@@ -100,7 +101,9 @@ def __dir__() -> list[str]:
 __all__ = [
     "BaseSchedule",
     "Bounded",
+    "Clip",
     "Constant",
+    "Cooldown",
     "Cosine",
     "CosineRestarts",
     "ExpRange",
@@ -115,6 +118,7 @@ __all__ = [
     "PiecewiseConstant",
     "PiecewiseLinear",
     "Polynomial",
+    "Product",
     "Ramp",
     "ReduceOnPlateau",
     "ScaleByGroup",

@@ -31,8 +31,10 @@ from typing import (
 from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 
 if TYPE_CHECKING:
+    from ._arith import Clip, Cooldown, Product
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
     from ._stepper import Stepper
+    from .shapes import ShapeLike
 
 __all__ = [
     "BaseSchedule",
@@ -405,22 +407,66 @@ class BaseSchedule(_Node):
             return NotImplemented
         return WithWarmup(self, warmup_steps=other)
 
+    def clip(self, *, min_lr: float | None = None, max_lr: float | None = None) -> Clip:
+        """This schedule kept within [*min_lr*, *max_lr*] (either may be ``None``).
+
+        Examples:
+            >>> from lrsched import linear
+            >>> s = linear(start_lr=0.0, end_lr=1.0, total_steps=4).clip(min_lr=0.1, max_lr=0.6)
+            >>> [s(t) for t in range(5)]
+            [0.1, 0.25, 0.5, 0.6, 0.6]
+        """
+        from ._arith import Clip
+
+        return Clip(self, min_lr=min_lr, max_lr=max_lr)
+
+    def cooldown(
+        self, *, at: int, steps: int, end_lr: float = 0.0, shape: ShapeLike = "linear"
+    ) -> Cooldown:
+        """This schedule until step *at*, then a transition from ``self(at)`` to *end_lr*.
+
+        Examples:
+            >>> from lrsched import constant
+            >>> s = constant(lr=1.0).cooldown(at=2, steps=2, shape="cosine")
+            >>> [s(t) for t in range(5)], s.total_steps
+            ([1.0, 1.0, 1.0, 0.5, 0.0], 4)
+        """
+        from ._arith import Cooldown
+
+        return Cooldown(self, at=at, steps=steps, end_lr=end_lr, shape=shape)
+
     @overload
     def __mul__(self, other: float) -> Scaled: ...
     @overload
     def __mul__(self, other: Mapping[str, float]) -> ScaleByGroup: ...
-    def __mul__(self, other: float | Mapping[str, float]) -> Scaled | ScaleByGroup:
+    @overload
+    def __mul__(self, other: Schedule) -> Product: ...
+    def __mul__(
+        self, other: float | Mapping[str, float] | Schedule
+    ) -> Scaled | ScaleByGroup | Product:
         from ._compose import ScaleByGroup, Scaled
 
         if isinstance(other, Mapping):
             return ScaleByGroup(self, multipliers=other)
         if is_number(other):
-            return Scaled(self, factor=other)
+            return Scaled(self, factor=other)  # type: ignore[arg-type]  # is_number: a float
+        if is_schedule_like(other):
+            from ._arith import Product
+
+            return Product((self, other))  # type: ignore[arg-type]  # is_schedule_like
         return NotImplemented
 
     @overload
     def __rmul__(self, other: float) -> Scaled: ...
     @overload
     def __rmul__(self, other: Mapping[str, float]) -> ScaleByGroup: ...
-    def __rmul__(self, other: float | Mapping[str, float]) -> Scaled | ScaleByGroup:
+    @overload
+    def __rmul__(self, other: Schedule) -> Product: ...
+    def __rmul__(
+        self, other: float | Mapping[str, float] | Schedule
+    ) -> Scaled | ScaleByGroup | Product:
+        if is_schedule_like(other) and not is_number(other):
+            from ._arith import Product
+
+            return Product((other, self))  # type: ignore[arg-type]  # is_schedule_like
         return self.__mul__(other)

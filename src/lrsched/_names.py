@@ -37,6 +37,9 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "scaled": ("_compose", "Scaled"),
     "per_epoch": ("_compose", "PerEpoch"),
     "scale_by_group": ("_compose", "ScaleByGroup"),
+    "product": ("_arith", "Product"),
+    "clip": ("_arith", "Clip"),
+    "cooldown": ("_arith", "Cooldown"),
     "shape.linear": ("shapes", "Linear"),
     "shape.cosine": ("shapes", "Cosine"),
     "shape.sqrt": ("shapes", "Sqrt"),
@@ -47,7 +50,7 @@ BUILTINS: dict[str, tuple[str, str]] = {
 }
 
 #: Modules of built-in types that are not leaf schedules (composites, shapes).
-NOT_LEAVES = frozenset({"_compose", "shapes"})
+NOT_LEAVES = frozenset({"_compose", "_arith", "shapes"})
 
 #: Constructors with the spellings of lrsched 0.3 - 0.5 (see `lrsched._compat`):
 #: a function there builds the class, translating the published parameter names.
@@ -77,6 +80,7 @@ LEAF_ALIASES: dict[str, str] = {
 HOMES: dict[str, str] = {
     **{qualname: module for module, qualname in BUILTINS.values() if module not in NOT_LEAVES},
     **dict.fromkeys(SPELLED, "_compat"),
+    **dict.fromkeys(("Clip", "Cooldown", "Product"), "_arith"),
     "GroupSchedule": "_base",
     "shapes": "shapes",
     **dict.fromkeys(

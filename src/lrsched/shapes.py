@@ -43,7 +43,7 @@ from typing import Any
 
 import attrs
 
-from ._base import ValueEq, _Node
+from ._base import OMIT_DEFAULT, ValueEq, _Node
 from ._math import SCALAR, Kernel, Math
 from ._validate import as_float, check_float, check_positive
 
@@ -79,7 +79,12 @@ class Shape(ValueEq, _Node):
         k_decay: timm's warp of the progress, ``p -> p ** k_decay``, > 0.
     """
 
-    k_decay: float = attrs.field(default=1.0, converter=as_float, validator=check_positive)
+    k_decay: float = attrs.field(
+        default=1.0, converter=as_float, validator=check_positive, metadata={OMIT_DEFAULT: True}
+    )
+
+    def __repr__(self) -> str:
+        return "shapes." + super().__repr__()  # evaluates where `lrsched.shapes` is `shapes`
 
     def _share(self, m: Math) -> Kernel:
         raise NotImplementedError

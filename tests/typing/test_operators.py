@@ -166,3 +166,16 @@ class TestPublishedSpellings:
         """A name no release published stays a type error."""
         with pytest.raises(TypeError):
             lrsched.linear(begin_lr=1.0, end_lr=0.0, total_steps=5)  # type: ignore[call-overload]
+
+
+class TestArithmetic:
+    """Products, clips, cooldowns and ramps have their own types."""
+
+    def test_types(self) -> None:
+        """``a * b`` is a Product; clip, cooldown and ramp build their classes."""
+        a = cosine(base_lr=1.0, min_lr=0.0, total_steps=4)
+        assert_type(a * a, lrsched.Product)
+        assert_type(a.clip(min_lr=0.1), lrsched.Clip)
+        assert_type(a.cooldown(at=2, steps=2), lrsched.Cooldown)
+        assert_type(lrsched.ramp(start_lr=0.0, end_lr=1.0, total_steps=2), lrsched.Ramp)
+        assert_type(a * 2.0, Scaled)

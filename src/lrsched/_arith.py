@@ -1,0 +1,238 @@
+r"""Arithmetic on schedules: products, clips, and a cooldown from any step.
+
+Composites are data, like those of `lrsched._compose`: frozen attrs classes
+holding their children, evaluated through the children's kernels (a step is
+validated once however deep the tree).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
+from ._math import SCALAR, Kernel, Math
+from ._validate import as_float, as_int, check_count, check_lr, short_repr, to_float
+from .shapes import ShapeLike, check_shape, interpolator, resolve
+
+__all__ = ["Clip", "Cooldown", "Product"]
+
+
+def _to_factors(factors: Iterable[Schedule]) -> tuple[Schedule, ...]:
+    """A sequence of schedules as a flat tuple (nested products flatten)."""
+    value: object = factors
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value  # type: ignore[return-value]  # rejected by the validator
+    flat: list[Schedule] = []
+    for item in value:
+        flat.extend(item.factors if isinstance(item, Product) else (item,))
+    return tuple(flat)
+
+
+def _check_factors(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple):
+        raise TypeError(f"'factors' must be a sequence of schedules, got {short_repr(value)}")
+    if len(value) < 2:
+        raise ValueError(f"'factors' must hold at least two schedules, got {len(value)}")
+    for i, factor in enumerate(value):
+        if not is_schedule_like(factor):
+            raise TypeError(
+                f"factors[{i}] must be a schedule (a BaseSchedule or a callable step -> lr), "
+                f"got {short_repr(factor)}"
+            )
+
+
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
+class Product(ValueEq, BaseSchedule):
+    r"""The product of schedules, step by step: ``a * b``.
+
+    .. math:: \eta_t = \prod_i s_i(t)
+
+    Args:
+        factors: Two or more schedules (nested products are flattened, so
+            ``*`` is associative).
+
+    ``total_steps`` is ``None`` if a factor is unbounded, else the largest:
+    a bounded factor holds its last value after its end.
+
+    Examples:
+        >>> from lrsched import constant, cosine, linear
+        >>> s = cosine(base_lr=1.0, min_lr=0.0, total_steps=10) * linear(
+        ...     start_lr=0.5, end_lr=1.0, total_steps=5
+        ... )
+        >>> s(0), s(5), s.total_steps
+        (0.5, 0.5, 10)
+
+    Matches ``torch.optim.lr_scheduler.ChainedScheduler`` of multiplicative
+    schedulers (each factor a ratio to the base rate) and, with a running
+    product of factors, ``MultiplicativeLR``.
+    """
+
+    factors: tuple[Schedule, ...] = attrs.field(converter=_to_factors, validator=_check_factors)
+
+    @property
+    def total_steps(self) -> int | None:
+        """``None`` if a factor is unbounded, else the largest ``total_steps``."""
+        totals = [getattr(f, "total_steps", None) for f in self.factors]
+        return None if None in totals else max(t for t in totals if t is not None)
+
+    def _kernel(self, m: Math) -> Kernel:
+        kernels = [kernel_of(f, m) for f in self.factors]
+        if len(kernels) == 2:
+            a, b = kernels
+            return lambda t: a(t) * b(t)
+
+        def f(t: Any) -> Any:
+            value = kernels[0](t)
+            for k in kernels[1:]:
+                value = value * k(t)
+            return value
+
+        return f
+
+
+def _check_bound(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_lr(_inst, attribute, value)
+
+
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
+class Clip(ValueEq, BaseSchedule):
+    r"""*schedule* kept within [*min_lr*, *max_lr*]: ``s.clip(min_lr=..., max_lr=...)``.
+
+    .. math:: \eta_t = \min(\max(s(t), m), M)
+
+    Args:
+        schedule: The schedule to bound.
+        min_lr: Lower bound (``None``: none).
+        max_lr: Upper bound (``None``: none); ``min_lr <= max_lr``.
+
+    Examples:
+        >>> from lrsched import exponential
+        >>> s = exponential(base_lr=1.0, gamma=0.5).clip(min_lr=0.2)
+        >>> [s(t) for t in range(4)]
+        [1.0, 0.5, 0.25, 0.2]
+
+    Matches optax's ``end_value`` of ``exponential_decay`` (a floor that the
+    decay stops at) and Keras-style clipping of a warmup.
+    """
+
+    schedule: Schedule = attrs.field()
+    min_lr: float | None = attrs.field(
+        kw_only=True,
+        default=None,
+        converter=attrs.converters.optional(to_float),
+        validator=_check_bound,
+    )
+    max_lr: float | None = attrs.field(
+        kw_only=True,
+        default=None,
+        converter=attrs.converters.optional(to_float),
+        validator=_check_bound,
+    )
+
+    @schedule.validator
+    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not is_schedule_like(value):
+            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        lo, hi = self.min_lr, self.max_lr
+        if lo is None and hi is None:
+            raise ValueError("clip needs 'min_lr' or 'max_lr' (or both)")
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"'min_lr' must be <= 'max_lr' (got min_lr={lo!r}, max_lr={hi!r})")
+
+    @property
+    def total_steps(self) -> int | None:
+        """The schedule's."""
+        total: int | None = getattr(self.schedule, "total_steps", None)
+        return total
+
+    def _kernel(self, m: Math) -> Kernel:
+        inner, lo, hi, minimum, maximum = (
+            kernel_of(self.schedule, m),
+            self.min_lr,
+            self.max_lr,
+            m.minimum,
+            m.maximum,
+        )
+        if hi is None:
+            return lambda t: maximum(inner(t), lo)
+        if lo is None:
+            return lambda t: minimum(inner(t), hi)
+        return lambda t: minimum(maximum(inner(t), lo), hi)
+
+
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
+class Cooldown(ValueEq, BaseSchedule):
+    r"""*schedule* until step *at*, then a transition from ``schedule(at)`` to *end_lr*.
+
+    .. math::
+
+        \eta_t = \begin{cases}
+            s(t) & t < k \\
+            \text{shape}(s(k) \to e, (t - k) / D) & k \le t < k + D \\
+            e & t \ge k + D
+        \end{cases}
+
+    Args:
+        schedule: The schedule before the cooldown (bounded or not).
+        at: The step *k* the cooldown starts at.
+        steps: Its length *D*, >= 1.
+        end_lr: The rate *e* it ends at, held after.
+        shape: Shape of the transition (see `lrsched.shapes`), linear by default.
+
+    The cooldown continues from the value the schedule reached, so there is
+    no jump at *k*: the WSD decay started early, from any checkpoint, or
+    torch's ``SWALR`` anneal to ``swa_lr``. ``total_steps`` is ``k + D``.
+
+    Examples:
+        >>> from lrsched import constant
+        >>> s = constant(lr=1.0).cooldown(at=4, steps=2, end_lr=0.0)
+        >>> [s(t) for t in range(8)]
+        [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0]
+    """
+
+    schedule: Schedule = attrs.field()
+    at: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
+    steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(1))
+    end_lr: float = attrs.field(kw_only=True, converter=as_float, validator=check_lr)
+    shape: ShapeLike = attrs.field(kw_only=True, default="linear", validator=check_shape)
+
+    @schedule.validator
+    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not is_schedule_like(value):
+            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        start = self.start_lr
+        if not (math.isfinite(start) and start >= 0):
+            raise ValueError(f"the schedule's value at 'at'={self.at} must be >= 0, got {start!r}")
+        resolve(self.shape).check_ends(start, self.end_lr, "the cooldown")
+
+    @property
+    def start_lr(self) -> float:
+        """``schedule(at)``: where the cooldown starts."""
+        return float(kernel_of(self.schedule, SCALAR)(self.at))
+
+    @property
+    def total_steps(self) -> int:
+        """``at + steps``."""
+        return self.at + self.steps
+
+    def _kernel(self, m: Math) -> Kernel:
+        k, d, e = self.at, self.steps, self.end_lr
+        inner, f, minimum = kernel_of(self.schedule, m), interpolator(self.shape, m), m.minimum
+        a = self.start_lr
+        return m.sequence(
+            (0, k, k + d) if k else (0, d),
+            (inner, lambda u: f(a, e, minimum(u / d, 1.0)), lambda u: e)
+            if k
+            else (lambda u: f(a, e, minimum(u / d, 1.0)), lambda u: e),
+        )

@@ -1,0 +1,150 @@
+"""Tests for arithmetic on schedules: products, clips and cooldowns (SPEC 7)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import lrsched
+from lrsched import Clip, Cooldown, Product, constant, cosine, linear
+
+from .strategies import leaf_schedules
+
+COS = cosine(base_lr=1.0, min_lr=0.0, total_steps=10)
+LIN = linear(start_lr=0.5, end_lr=1.0, total_steps=5)
+
+
+def cos10(t: int) -> float:
+    """cosine(1 -> 0 over 10 steps), by hand."""
+    return (1 + math.cos(math.pi * min(t, 10) / 10)) / 2
+
+
+def lin5(t: int) -> float:
+    """linear(0.5 -> 1 over 5 steps), by hand."""
+    return 0.5 + 0.5 * min(t, 5) / 5
+
+
+class TestProduct:
+    """Tests for ``a * b`` of two schedules."""
+
+    def test_values(self) -> None:
+        """The product is the step-by-step product of the factors."""
+        s = COS * LIN
+        assert isinstance(s, Product)
+        for t in range(14):
+            assert s(t) == pytest.approx(cos10(t) * lin5(t), rel=1e-12, abs=1e-16)
+
+    def test_total_steps(self) -> None:
+        """total_steps is the largest factor's, None if any factor is unbounded."""
+        assert (COS * LIN).total_steps == 10
+        assert (COS * constant(lr=2.0)).total_steps is None
+
+    def test_flattens_and_takes_functions(self) -> None:
+        """(a * b) * c has three factors; a plain function is a factor too."""
+        s = (COS * LIN) * (lambda t: 2.0)
+        assert len(s.factors) == 3
+        assert s(3) == pytest.approx(cos10(3) * lin5(3) * 2.0, rel=1e-12)
+        assert ((lambda t: 0.5) * COS)(0) == 0.5
+
+    def test_running_product_is_multiplicative_lr(self) -> None:
+        """Torch MultiplicativeLR(lr_lambda=0.9) is base_lr * 0.9**t: exponential(gamma=0.9)."""
+        s = constant(lr=0.1) * lrsched.exponential(base_lr=1.0, gamma=0.9)
+        for t in range(20):
+            assert s(t) == pytest.approx(0.1 * 0.9**t, rel=1e-12)
+
+    def test_state_round_trip(self) -> None:
+        """A product survives state_dict -> json -> from_state_dict."""
+        s = COS * LIN
+        assert lrsched.from_state_dict(json.loads(json.dumps(s.state_dict()))) == s
+
+    def test_rejects(self) -> None:
+        """A product needs two schedules."""
+        with pytest.raises(ValueError, match="at least two"):
+            Product((COS,))
+        with pytest.raises(TypeError, match=r"factors\[1\] must be a schedule"):
+            Product((COS, "x"))  # type: ignore[arg-type]
+
+    @given(leaf_schedules(), leaf_schedules(), st.integers(0, 10_000))
+    def test_is_the_product_of_the_factors(
+        self, a: lrsched.BaseSchedule, b: lrsched.BaseSchedule, t: int
+    ) -> None:
+        """At every step the product is a(t) * b(t), to the bit."""
+        assert (a * b)(t) == a(t) * b(t)
+
+
+class TestClip:
+    """Tests for ``s.clip(min_lr=, max_lr=)``."""
+
+    def test_floor_and_ceiling(self) -> None:
+        """Values are min(max(s(t), min_lr), max_lr)."""
+        s = COS.clip(min_lr=0.2, max_lr=0.8)
+        assert isinstance(s, Clip)
+        for t in range(12):
+            assert s(t) == pytest.approx(min(max(cos10(t), 0.2), 0.8), rel=1e-12)
+
+    def test_optax_end_value(self) -> None:
+        """Optax exponential_decay(end_value=) stops the decay at the end value."""
+        s = lrsched.exponential(base_lr=1.0, gamma=0.5).clip(min_lr=0.1)
+        assert [s(t) for t in range(6)] == [1.0, 0.5, 0.25, 0.125, 0.1, 0.1]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [({}, "needs 'min_lr' or 'max_lr'"), ({"min_lr": 0.5, "max_lr": 0.1}, "must be <=")],
+    )
+    def test_rejects(self, kwargs: dict[str, float], match: str) -> None:
+        """A clip without bounds, or with crossed bounds, raises ValueError."""
+        with pytest.raises(ValueError, match=match):
+            COS.clip(**kwargs)
+
+    @given(leaf_schedules(), st.floats(0, 1), st.floats(0, 1), st.integers(0, 10_000))
+    def test_within_bounds(self, s: lrsched.BaseSchedule, a: float, b: float, t: int) -> None:
+        """A clipped value is within its bounds, and equal to the schedule's when inside."""
+        lo, hi = sorted((a, b))
+        value = s.clip(min_lr=lo, max_lr=hi)(t)
+        assert lo <= value <= hi
+        if lo <= s(t) <= hi:
+            assert value == s(t)
+
+
+class TestCooldown:
+    """Tests for ``s.cooldown(at=, steps=, end_lr=, shape=)``."""
+
+    def test_from_the_value_reached(self) -> None:
+        """The cooldown starts at s(at): no jump; it ends at end_lr and holds it."""
+        s = COS.cooldown(at=4, steps=4, end_lr=0.0)
+        assert isinstance(s, Cooldown)
+        assert [s(t) for t in range(4)] == [COS(t) for t in range(4)]
+        start = cos10(4)
+        for t in range(4, 12):
+            expected = start * (1 - min(t - 4, 4) / 4)
+            assert s(t) == pytest.approx(expected, rel=1e-12, abs=1e-16)
+        assert s.total_steps == 8
+
+    def test_wsd_decay_from_any_step(self) -> None:
+        """A WSD run cooled down early from its stable phase with 1-sqrt."""
+        stable = lrsched.wsd(
+            base_lr=1.0, min_lr=0.0, warmup_steps=2, stable_steps=1000, decay_steps=0
+        )
+        s = stable.cooldown(at=50, steps=10, end_lr=0.01, shape="sqrt")
+        for t in range(50, 62):
+            r = 1 - math.sqrt(min(t - 50, 10) / 10)
+            assert s(t) == pytest.approx(1.0 * r + 0.01 * (1 - r), rel=1e-12)
+
+    def test_at_zero(self) -> None:
+        """A cooldown at step 0 is a ramp from s(0)."""
+        s = constant(lr=1.0).cooldown(at=0, steps=2)
+        assert [s(t) for t in range(4)] == [1.0, 0.5, 0.0, 0.0]
+
+    def test_state_round_trip(self) -> None:
+        """A cooldown survives state_dict -> json -> from_state_dict."""
+        s = COS.cooldown(at=3, steps=5, end_lr=0.001, shape="cosine")
+        assert lrsched.from_state_dict(json.loads(json.dumps(s.state_dict()))) == s
+
+    def test_rejects(self) -> None:
+        """A zero-length cooldown raises ValueError naming 'steps'."""
+        with pytest.raises(ValueError, match="'steps' must be >= 1"):
+            COS.cooldown(at=3, steps=0)
