@@ -188,12 +188,22 @@ THEMES: list[tuple[str, str, list[str]]] = [
     (
         "Composition",
         "Build schedules from schedules; see [composition](composition.md).",
-        ["with_warmup", "warmup", "sequential", "scale_by_group", "sample"],
+        ["with_warmup", "warmup", "sequential", "scale_by_group", "groups", "layerwise", "sample"],
     ),
     (
         "Composite types",
         "What the composition operators build (frozen values, like the leaves).",
-        ["WithWarmup", "Warmup", "Sequential", "Bounded", "Scaled", "PerEpoch", "ScaleByGroup"],
+        [
+            "WithWarmup",
+            "Warmup",
+            "Sequential",
+            "Bounded",
+            "Scaled",
+            "PerEpoch",
+            "ScaleByGroup",
+            "Groups",
+            "GroupSchedule",
+        ],
     ),
     (
         "Stepping and state",

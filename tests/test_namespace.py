@@ -12,7 +12,7 @@ import pytest
 
 import lrsched
 from lrsched import _curves
-from lrsched._names import BUILTINS, HOMES, LEAF_ALIASES
+from lrsched._names import BUILTINS, COMPOSITE_MODULES, HOMES, LEAF_ALIASES
 from lrsched._state import class_type_name
 
 
@@ -53,13 +53,19 @@ class TestPublicNames:
 
     def test_every_lazy_name_is_public_and_every_public_name_has_a_home(self) -> None:
         """The loader's tables and ``__all__`` name the same things."""
-        eager = {"BaseSchedule", "Schedule", "SupportsArrayNamespace", "__version__"}
+        eager = {
+            "BaseSchedule",
+            "GroupSchedule",
+            "Schedule",
+            "SupportsArrayNamespace",
+            "__version__",
+        }
         assert {*HOMES, *LEAF_ALIASES} == set(lrsched.__all__) - eager
 
     def test_every_leaf_is_listed_in_its_module_and_in_curves(self) -> None:
         """Each built-in leaf is in its family module's ``__all__`` and in ``_curves``."""
         for module, qualname in BUILTINS.values():
-            if module != "_compose":
+            if module not in COMPOSITE_MODULES:
                 assert qualname in importlib.import_module(f"lrsched.{module}").__all__
                 assert qualname in _curves.__all__
         assert len(_curves.__all__) == len(LEAF_ALIASES)
@@ -149,7 +155,7 @@ class TestLazyLoading:
             "state = c.state_dict()\n"
             "print(state['type'], st.from_state_dict(state) == c, len(st.registered_types()))"
         )
-        assert out == "cosine True 23"
+        assert out == "cosine True 24"
 
     def test_a_copy_under_another_package_name_is_self_contained(self, tmp_path: Path) -> None:
         """A vendored copy (``vendor.lrsched``) loads its own modules and registry."""
@@ -174,5 +180,5 @@ class TestLazyLoading:
         )
         assert out.splitlines() == [
             "['constant', 'step_decay', 'multi_step', 'exponential', 'linear']",
-            "23",
+            "24",
         ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._base import BaseSchedule, Schedule, SupportsArrayNamespace
+from ._base import BaseSchedule, GroupSchedule, Schedule, SupportsArrayNamespace
 from ._names import HOMES, LEAF_ALIASES
 
 __version__ = "0.1.0"
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     )
     from ._cycles import ExpRange, OneCycle, Triangular, Triangular2
     from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial
+    from ._groups import Groups, groups, layerwise
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
@@ -96,6 +97,8 @@ __all__ = [
     "CosineRestarts",
     "ExpRange",
     "Exponential",
+    "GroupSchedule",
+    "Groups",
     "InverseSqrt",
     "InverseTime",
     "Linear",
@@ -126,8 +129,10 @@ __all__ = [
     "exp_range",
     "exponential",
     "from_state_dict",
+    "groups",
     "inverse_sqrt",
     "inverse_time",
+    "layerwise",
     "linear",
     "multi_step",
     "one_cycle",

@@ -23,6 +23,7 @@ from typing import (
     ClassVar,
     Protocol,
     SupportsIndex,
+    TypeVar,
     cast,
     overload,
     runtime_checkable,
@@ -32,9 +33,17 @@ from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 
 if TYPE_CHECKING:
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
+    from ._groups import Groups
     from ._stepper import Stepper
 
-__all__ = ["BaseSchedule", "Schedule", "SupportsArrayNamespace", "ValueEq", "check_step"]
+__all__ = [
+    "BaseSchedule",
+    "GroupSchedule",
+    "Schedule",
+    "SupportsArrayNamespace",
+    "ValueEq",
+    "check_step",
+]
 
 
 @runtime_checkable
@@ -399,3 +408,52 @@ class BaseSchedule(_Node):
     def __rmul__(self, other: Mapping[str, float]) -> ScaleByGroup: ...
     def __rmul__(self, other: float | Mapping[str, float]) -> Scaled | ScaleByGroup:
         return self.__mul__(other)
+
+
+_G = TypeVar("_G", bound="GroupSchedule")
+
+
+class GroupSchedule(_Node):
+    """The shared base of group schedules: ``step -> {group name: value}``.
+
+    `lrsched.Groups` (one schedule per group) and `lrsched.ScaleByGroup` (one
+    schedule times a multiplier per group) derive from it; adapters (torch,
+    the stepper, plots) accept any group schedule through this class. Each
+    call returns a new ``dict`` in group order.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __call__(self, step: float, /) -> dict[str, float]: ...
+        @overload
+        def __call__(self, step: SupportsArrayNamespace, /) -> dict[str, Any]: ...
+        def __call__(self, step: Any, /) -> Any: ...
+
+        # Each subclass defines these, keeping its own type (see `lrsched.Groups`).
+        def for_steps(self: _G, steps: int) -> _G: ...
+        def __mul__(self: _G, other: float) -> _G: ...
+        def __rmul__(self: _G, other: float) -> _G: ...
+        def __rrshift__(self: _G, other: int) -> _G: ...
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The group names, in order."""
+        return tuple(self.per_group())
+
+    def per_group(self) -> dict[str, Schedule]:
+        """Group name -> the schedule that group follows, in group order."""
+        raise NotImplementedError
+
+    def _warmed(self: _G, steps: int, start_lr: float) -> _G:
+        """Every group warmed up over *steps* from *start_lr* (both validated)."""
+        raise NotImplementedError
+
+    def __add__(self, other: GroupSchedule) -> Groups:
+        from ._groups import sequence_groups
+
+        if not isinstance(other, GroupSchedule):
+            return NotImplemented
+        return sequence_groups(self, other)

@@ -17,6 +17,7 @@ import attrs
 
 from ._base import (
     BaseSchedule,
+    GroupSchedule,
     Schedule,
     SupportsArrayNamespace,
     ValueEq,
@@ -57,6 +58,7 @@ Phase: TypeAlias = Schedule | tuple[Schedule, int]
 
 _S = TypeVar("_S", bound=Schedule)
 _N = TypeVar("_N", bound=_Node)
+_G = TypeVar("_G", bound=GroupSchedule)
 
 
 _describe = short_repr
@@ -149,7 +151,8 @@ class Warmup:
 
     Not a schedule itself (it cannot be called or sequenced): it only says
     how the schedule after it starts. ``warmup(...) >> s`` is a `WithWarmup`;
-    ``warmup(...) >> group_schedule`` warms every group up (see `ScaleByGroup`).
+    ``warmup(...) >> group_schedule`` warms every group up (see `ScaleByGroup`
+    and `lrsched.Groups`).
 
     Args:
         steps: Length *W* of the linear ramp.
@@ -166,11 +169,11 @@ class Warmup:
     start_lr: float = attrs.field(default=0.0, converter=as_float, validator=check_lr)
 
     @overload
-    def __rshift__(self, other: ScaleByGroup) -> ScaleByGroup: ...
+    def __rshift__(self, other: _G) -> _G: ...
     @overload
     def __rshift__(self, other: Schedule) -> WithWarmup: ...
-    def __rshift__(self, other: object) -> WithWarmup | ScaleByGroup:
-        if isinstance(other, ScaleByGroup):
+    def __rshift__(self, other: object) -> WithWarmup | GroupSchedule:
+        if isinstance(other, GroupSchedule):
             return other._warmed(self.steps, self.start_lr)
         if not is_schedule_like(other):
             return NotImplemented
@@ -195,9 +198,7 @@ def warmup(*, steps: int, start_lr: float = 0.0) -> Warmup:
 
 
 @overload
-def with_warmup(
-    schedule: ScaleByGroup, *, warmup_steps: int, start_lr: float = 0.0
-) -> ScaleByGroup: ...
+def with_warmup(schedule: _G, *, warmup_steps: int, start_lr: float = 0.0) -> _G: ...
 @overload
 def with_warmup(schedule: _S, *, warmup_steps: int, start_lr: float = 0.0) -> WithWarmup | _S: ...
 def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -> object:
@@ -217,6 +218,9 @@ def with_warmup(schedule: object, *, warmup_steps: int, start_lr: float = 0.0) -
         >>> s.total_steps, s(0), s(5), s(15)
         (15, 0.0, 1.0, 0.0)
     """
+    if isinstance(schedule, GroupSchedule) and not isinstance(schedule, ScaleByGroup):
+        prefix = Warmup(steps=warmup_steps, start_lr=start_lr)  # validates
+        return schedule if prefix.steps == 0 else schedule._warmed(prefix.steps, prefix.start_lr)
     group = schedule if isinstance(schedule, ScaleByGroup) else None
     inner: Any = schedule if group is None else group.schedule
     warmed = WithWarmup(inner, warmup_steps=warmup_steps, start_lr=start_lr)  # validates
@@ -514,13 +518,13 @@ def _multipliers_repr(value: tuple[tuple[str, float], ...]) -> str:
 
 
 def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, ScaleByGroup):
+    if isinstance(value, GroupSchedule):
         raise TypeError("a group schedule cannot be nested in another; scale its schedule instead")
     _check_schedule(_inst, attribute, value)
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class ScaleByGroup(ValueEq, _Node):
+class ScaleByGroup(ValueEq, GroupSchedule):
     r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 
     .. math:: \eta^{g}_t = m_g \, s(t)
@@ -536,6 +540,8 @@ class ScaleByGroup(ValueEq, _Node):
     ``warmup(...) >> g`` warm *schedule* up, so every group ramps to its own
     first value (``start_lr`` is scaled too: ``(W >> s) * m == W >> (s * m)``).
     Build it with `scale_by_group` or ``schedule * {"backbone": 0.1, "head": 1.0}``.
+    It is the multiplier case of `lrsched.groups`: each group follows
+    ``multiplier * schedule``, and group schedules sequence with ``+``.
 
     Examples:
         >>> from lrsched import constant
@@ -570,6 +576,12 @@ class ScaleByGroup(ValueEq, _Node):
     def groups(self) -> tuple[str, ...]:
         """The group names, in order."""
         return tuple(name for name, _ in self.multipliers)
+
+    def per_group(self) -> dict[str, Schedule]:
+        """Group name -> ``multiplier * schedule``."""
+        return {
+            name: _trusted(Scaled, schedule=self.schedule, factor=k) for name, k in self.multipliers
+        }
 
     def _kernel(self, m: Math) -> Kernel:
         inner, pairs = kernel_of(self.schedule, m), self.multipliers
@@ -622,7 +634,7 @@ def scale_by_group(schedule: Schedule, *, multipliers: Mapping[str, float]) -> S
 
 
 @overload
-def sample(schedule: ScaleByGroup, *, num_steps: int) -> list[dict[str, float]]: ...
+def sample(schedule: GroupSchedule, *, num_steps: int) -> list[dict[str, float]]: ...
 @overload
 def sample(schedule: Schedule, *, num_steps: int) -> list[float]: ...
 def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:

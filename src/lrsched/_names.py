@@ -6,7 +6,7 @@ imported only when one of its names is first used.
 
 from __future__ import annotations
 
-__all__ = ["BUILTINS", "HOMES", "LEAF_ALIASES"]
+__all__ = ["BUILTINS", "COMPOSITE_MODULES", "HOMES", "LEAF_ALIASES"]
 
 #: The built-in schedule types: type name -> (module in this package, class). Their
 #: modules load on first use (see `lrsched.__getattr__`); a built-in is
@@ -36,18 +36,29 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "scaled": ("_compose", "Scaled"),
     "per_epoch": ("_compose", "PerEpoch"),
     "scale_by_group": ("_compose", "ScaleByGroup"),
+    "groups": ("_groups", "Groups"),
 }
+
+#: The modules of composite types (schedules built from schedules): every
+#: other module of `BUILTINS` holds leaves (curves).
+COMPOSITE_MODULES: frozenset[str] = frozenset({"_compose", "_groups"})
 
 #: The lowercase constructor of each leaf class is its type name.
 LEAF_ALIASES: dict[str, str] = {
-    name: qualname for name, (module, qualname) in BUILTINS.items() if module != "_compose"
+    name: qualname
+    for name, (module, qualname) in BUILTINS.items()
+    if module not in COMPOSITE_MODULES
 }
 
 #: Public name -> module in this package, for names other than the lowercase
 #: constructors: the leaf classes, the composites and their functions, the
 #: registry, the steppers.
 HOMES: dict[str, str] = {
-    **{qualname: module for module, qualname in BUILTINS.values() if module != "_compose"},
+    **{
+        qualname: module
+        for module, qualname in BUILTINS.values()
+        if module not in COMPOSITE_MODULES
+    },
     **dict.fromkeys(
         (
             "Bounded",
@@ -65,6 +76,7 @@ HOMES: dict[str, str] = {
         ),
         "_compose",
     ),
+    **dict.fromkeys(("Groups", "groups", "layerwise"), "_groups"),
     **dict.fromkeys(
         ("ScheduleMismatchError", "from_state_dict", "register", "registered_types"), "_state"
     ),

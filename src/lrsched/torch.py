@@ -32,7 +32,7 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 
-from ._compose import ScaleByGroup
+from ._base import GroupSchedule
 from ._stepper import Stepper
 
 __all__ = ["LRScheduler"]
@@ -60,7 +60,7 @@ class LRScheduler(_TorchLRScheduler):
     Args:
         optimizer: The torch optimizer to drive.
         schedule: A schedule, a plain ``step -> float`` function, or a group
-            schedule (`lrsched.ScaleByGroup`).
+            schedule (`lrsched.ScaleByGroup`, `lrsched.groups`, `lrsched.layerwise`).
         key: The param-group hyperparameter to drive: ``"lr"`` (default),
             ``"weight_decay"``, ``"momentum"``, ``"betas"`` ...
         index: For a tuple-valued *key* such as ``"betas"``, the element to
@@ -247,8 +247,8 @@ class LRScheduler(_TorchLRScheduler):
 
 def _group_names(schedule: Callable[[int], Any], optimizer: Optimizer) -> list[str] | None:
     """The schedule's group name of each param group, or None for a plain schedule."""
-    obj: object = schedule  # (mypy cannot narrow a Callable to ScaleByGroup)
-    if isinstance(obj, ScaleByGroup):
+    obj: object = schedule  # (mypy cannot narrow a Callable to a group schedule)
+    if isinstance(obj, GroupSchedule):
         wanted: tuple[str, ...] | None = obj.groups
     else:
         wanted = None
@@ -257,7 +257,8 @@ def _group_names(schedule: Callable[[int], Any], optimizer: Optimizer) -> list[s
             if isinstance(first, Mapping):
                 raise TypeError(
                     "a group schedule must be an lrsched.ScaleByGroup "
-                    '(schedule * {"backbone": 0.1, "head": 1.0}), got a function returning a dict'
+                    '(schedule * {"backbone": 0.1, "head": 1.0}) or lrsched.groups({...}), '
+                    "got a function returning a dict"
                 )
     if wanted is None:
         return None
