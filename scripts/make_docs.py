@@ -203,6 +203,7 @@ THEMES: list[tuple[str, str, list[str]]] = [
             "ScaleByGroup",
             "Groups",
             "GroupSchedule",
+            "CycleMomentum",
         ],
     ),
     (

@@ -155,7 +155,7 @@ class TestLazyLoading:
             "state = c.state_dict()\n"
             "print(state['type'], st.from_state_dict(state) == c, len(st.registered_types()))"
         )
-        assert out == "cosine True 24"
+        assert out == "cosine True 25"
 
     def test_a_copy_under_another_package_name_is_self_contained(self, tmp_path: Path) -> None:
         """A vendored copy (``vendor.lrsched``) loads its own modules and registry."""
@@ -180,5 +180,5 @@ class TestLazyLoading:
         )
         assert out.splitlines() == [
             "['constant', 'step_decay', 'multi_step', 'exponential', 'linear']",
-            "24",
+            "25",
         ]

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from ._cycles import ExpRange, OneCycle, Triangular, Triangular2
     from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial
     from ._groups import Groups, groups, layerwise
+    from ._momentum import CycleMomentum
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
@@ -95,6 +96,7 @@ __all__ = [
     "Constant",
     "Cosine",
     "CosineRestarts",
+    "CycleMomentum",
     "ExpRange",
     "Exponential",
     "GroupSchedule",

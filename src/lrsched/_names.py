@@ -37,11 +37,12 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "per_epoch": ("_compose", "PerEpoch"),
     "scale_by_group": ("_compose", "ScaleByGroup"),
     "groups": ("_groups", "Groups"),
+    "cycle_momentum": ("_momentum", "CycleMomentum"),
 }
 
 #: The modules of composite types (schedules built from schedules): every
 #: other module of `BUILTINS` holds leaves (curves).
-COMPOSITE_MODULES: frozenset[str] = frozenset({"_compose", "_groups"})
+COMPOSITE_MODULES: frozenset[str] = frozenset({"_compose", "_groups", "_momentum"})
 
 #: The lowercase constructor of each leaf class is its type name.
 LEAF_ALIASES: dict[str, str] = {
@@ -77,6 +78,7 @@ HOMES: dict[str, str] = {
         "_compose",
     ),
     **dict.fromkeys(("Groups", "groups", "layerwise"), "_groups"),
+    "CycleMomentum": "_momentum",
     **dict.fromkeys(
         ("ScheduleMismatchError", "from_state_dict", "register", "registered_types"), "_state"
     ),

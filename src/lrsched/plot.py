@@ -22,6 +22,7 @@ from ._base import _Node, kernel_of
 from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
 from ._groups import Groups
 from ._math import SCALAR
+from ._momentum import CycleMomentum
 
 __all__ = ["boundaries", "default_steps", "plot", "sparkline", "to_svg"]
 
@@ -118,7 +119,7 @@ def _horizon(node: object) -> int:
         return node.steps
     if isinstance(node, PerEpoch):
         return node.steps_per_epoch * _horizon(node.schedule)
-    if isinstance(node, (Scaled, ScaleByGroup)):
+    if isinstance(node, (Scaled, ScaleByGroup, CycleMomentum)):
         return _horizon(node.schedule)
     if isinstance(node, Groups):
         return max(_horizon(s) for _, s in node.schedules)
