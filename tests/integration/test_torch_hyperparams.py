@@ -19,6 +19,7 @@ from lrsched.torch import LRScheduler
 pytestmark = pytest.mark.integration
 
 REL = 1e-12
+CONST = lrsched.constant(lr=0.5)
 
 
 def untyped(value: object) -> Any:
@@ -192,3 +193,152 @@ class TestLayerwiseRecipe:
             optimizer.zero_grad()
             scheduler.step()
         assert [g["name"] for g in optimizer.param_groups] == names
+
+
+class TestSeveralHyperparameters:
+    """One `LRScheduler` driving lr and momentum (or betas[0], weight_decay) together."""
+
+    STEPS = 40
+
+    @staticmethod
+    def setup(kind: str) -> tuple[torch.nn.Linear, torch.optim.Optimizer]:
+        """A seeded float64 model and its SGD (momentum) or Adam optimizer."""
+        torch.manual_seed(0)
+        model = torch.nn.Linear(3, 1).double()
+        if kind == "sgd":
+            return model, torch.optim.SGD(model.parameters(), lr=1.0, momentum=0.9)
+        return model, torch.optim.Adam(model.parameters(), lr=1.0)
+
+    @staticmethod
+    def ours(optimizer: torch.optim.Optimizer) -> LRScheduler:
+        """Lrsched's one-cycle with its momentum companion, in one scheduler."""
+        lr = one_cycle(max_lr=0.1, total_steps=TestSeveralHyperparameters.STEPS)
+        return LRScheduler(optimizer, lr, hyperparameters={"momentum": lr.momentum()})
+
+    @staticmethod
+    def reference(optimizer: torch.optim.Optimizer) -> Any:
+        """Torch's OneCycleLR with cycle_momentum=True (its default)."""
+        total = TestSeveralHyperparameters.STEPS
+        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=total)
+
+    @staticmethod
+    def train(
+        model: torch.nn.Linear, optimizer: torch.optim.Optimizer, scheduler: Any, steps: int
+    ) -> list[tuple[float, float]]:
+        """(lr, momentum) before each of *steps* real updates."""
+        x = torch.linspace(-1, 1, 24, dtype=torch.float64).reshape(8, 3)
+        seen = []
+        for _ in range(steps):
+            group = optimizer.param_groups[0]
+            seen.append((float(group["lr"]), momentum_of(group)))
+            model(x).pow(2).mean().backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            scheduler.step()
+        return seen
+
+    @pytest.mark.parametrize("kind", ["sgd", "adam"])
+    def test_one_cycle_bit_for_bit(self, kind: str) -> None:
+        """lr, momentum (SGD) or beta1 (Adam) and the trained weights equal OneCycleLR's."""
+        model, optimizer = self.setup(kind)
+        expected = self.train(model, optimizer, self.reference(optimizer), self.STEPS)
+        model2, optimizer2 = self.setup(kind)
+        assert self.train(model2, optimizer2, self.ours(optimizer2), self.STEPS) == expected
+        assert torch.equal(model2.weight, model.weight)
+        assert torch.equal(model2.bias, model.bias)
+
+    @pytest.mark.parametrize("kind", ["sgd", "adam"])
+    def test_resume_bit_for_bit(self, kind: str, tmp_path: Any) -> None:
+        """Checkpoint, torch.load(weights_only=True), resume: still torch's uninterrupted run."""
+        model, optimizer = self.setup(kind)
+        expected = self.train(model, optimizer, self.reference(optimizer), self.STEPS)
+        first, optimizer1 = self.setup(kind)
+        scheduler1 = self.ours(optimizer1)
+        seen = self.train(first, optimizer1, scheduler1, 15)
+        torch.save(
+            {
+                "model": first.state_dict(),
+                "optimizer": optimizer1.state_dict(),
+                "scheduler": scheduler1.state_dict(),
+            },
+            tmp_path / "ckpt.pt",
+        )
+        checkpoint = torch.load(tmp_path / "ckpt.pt", weights_only=True)
+        resumed, optimizer2 = self.setup(kind)
+        scheduler2 = self.ours(optimizer2)
+        resumed.load_state_dict(checkpoint["model"])
+        optimizer2.load_state_dict(checkpoint["optimizer"])
+        scheduler2.load_state_dict(checkpoint["scheduler"])
+        seen += self.train(resumed, optimizer2, scheduler2, self.STEPS - 15)
+        assert seen == expected
+        assert torch.equal(resumed.weight, model.weight)
+
+    def test_weight_decay_and_groups(self) -> None:
+        """Any param-group key, with a plain or a group schedule, by param-group name."""
+        torch.manual_seed(0)
+        a, b = torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)
+        optimizer = torch.optim.SGD(
+            [{"params": a.parameters(), "name": "a"}, {"params": b.parameters(), "name": "b"}],
+            lr=1.0,
+            momentum=0.9,
+        )
+        lr = triangular(min_lr=0.01, max_lr=0.1, step_size=4)
+        decay = lrsched.linear(start_lr=1e-2, end_lr=0.0, total_steps=4)
+        scheduler = LRScheduler(
+            optimizer,
+            lr,
+            hyperparameters={
+                "momentum": lr.momentum() * {"a": 1.0, "b": 0.5},
+                "weight_decay": decay,
+            },
+        )
+        for k in range(6):
+            groups = optimizer.param_groups
+            tri = 1 - abs(k % 8 - 4) / 4
+            assert [g["lr"] for g in groups] == pytest.approx([0.01 + 0.09 * tri] * 2, rel=REL)
+            mom = 0.9 - 0.1 * tri
+            assert [g["momentum"] for g in groups] == pytest.approx([mom, 0.5 * mom], rel=REL)
+            assert [g["weight_decay"] for g in groups] == pytest.approx(
+                [1e-2 * (1 - min(k, 4) / 4)] * 2, rel=REL, abs=1e-18
+            )
+            optimizer.step()
+            scheduler.step()
+        assert set(scheduler.hyperparameters) == {"momentum", "weight_decay"}
+
+    def test_state_without_hyperparameters_unchanged(self) -> None:
+        """Without hyperparameters the state has exactly its former keys."""
+        _, optimizer = self.setup("sgd")
+        state = LRScheduler(optimizer, one_cycle(max_lr=0.1, total_steps=10)).state_dict()
+        assert set(state) == {"format", "stepper", "key", "index", "relative", "base_values"}
+        assert set(self.ours(optimizer).state_dict()) == {*state, "hyperparameters"}
+
+    def test_mismatched_momentum_refused(self) -> None:
+        """A checkpoint with another momentum schedule raises, naming the hyperparameter."""
+        _, optimizer = self.setup("sgd")
+        state = self.ours(optimizer).state_dict()
+        lr = one_cycle(max_lr=0.1, total_steps=self.STEPS)
+        other = LRScheduler(
+            optimizer, lr, hyperparameters={"momentum": lr.momentum(base_momentum=0.8)}
+        )
+        with pytest.raises(lrsched.ScheduleMismatchError, match=r"hyperparameters\['momentum'\]"):
+            other.load_state_dict(state)
+        other.load_state_dict(state, strict=False)
+        with pytest.raises(ValueError, match="'hyperparameters' must name"):
+            other.load_state_dict({**state, "hyperparameters": {}})
+        with pytest.raises(ValueError, match="extra key"):
+            LRScheduler(optimizer, lr).load_state_dict(state)
+
+    @pytest.mark.parametrize(
+        ("hyperparameters", "error", "match"),
+        [
+            ({"lr": CONST}, ValueError, "'lr', which key='lr' already drives"),
+            ({"nesterov_lr": CONST}, ValueError, "has no 'nesterov_lr'"),
+            ({"momentum": 0.9}, TypeError, r"hyperparameters\['momentum'\] must be a schedule"),
+            ([("momentum", CONST)], TypeError, "must be a mapping"),
+        ],
+    )
+    def test_rejects(self, hyperparameters: Any, error: type[Exception], match: str) -> None:
+        """Bad hyperparameters raise at construction, naming the key."""
+        _, optimizer = self.setup("sgd")
+        with pytest.raises(error, match=match):
+            LRScheduler(optimizer, CONST, hyperparameters=hyperparameters)
