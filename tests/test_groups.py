@@ -264,6 +264,12 @@ class TestSequencing:
         assert list(g(100)) == ["backbone", "head"]
         assert g(100) == {"backbone": 2.0, "head": 1.0}
 
+    @LAWS
+    @given(group_schedules(), st.integers(0, 5000), int_steps(20_000))
+    def test_law(self, g: GroupSchedule, n: int, t: int) -> None:
+        """``(g.for_steps(n) + g)(t)`` is ``g(t)`` before step n and ``g(t - n)`` from it."""
+        assert (g.for_steps(n) + g)(t) == (g(t) if t < n else g(t - n))
+
     def test_mismatched_names(self) -> None:
         """Different group names raise ValueError listing both sides."""
         other = groups({"backbone": constant(lr=1.0), "neck": constant(lr=1.0)})
