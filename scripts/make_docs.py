@@ -193,7 +193,7 @@ THEMES: list[tuple[str, str, list[str]]] = [
     (
         "Composition",
         "Build schedules from schedules; see [composition](composition.md).",
-        ["with_warmup", "warmup", "sequential", "scale_by_group", "sample"],
+        ["with_warmup", "warmup", "sequential", "scale_by_group", "groups", "layerwise", "sample"],
     ),
     (
         "Composite types",
@@ -209,6 +209,9 @@ THEMES: list[tuple[str, str, list[str]]] = [
             "Product",
             "Clip",
             "Cooldown",
+            "Groups",
+            "GroupSchedule",
+            "CycleMomentum",
         ],
     ),
     (

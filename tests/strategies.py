@@ -381,3 +381,48 @@ def compositions(draw: st.DrawFn, max_depth: int = 3) -> BaseSchedule:
         k = draw(st.floats(min_value=0.0, max_value=10.0))
         return k * child if draw(st.booleans()) else child * k
     return child.per_epoch(draw(counts(1, 100)), staircase=draw(st.booleans()))
+
+
+# -- group schedules -----------------------------------------------------------------
+
+_GROUP_NAMES = ("embed", "backbone", "neck", "head")
+
+
+@st.composite
+def group_schedules(draw: st.DrawFn) -> lrsched.GroupSchedule:
+    """A group schedule: `lrsched.groups` of compositions, or ``s * {name: multiplier}``.
+
+    Group names are drawn from a small set, so sequences of two often match;
+    each kind may be warmed up, scaled or sequenced after a bounded one.
+    """
+    names = draw(st.lists(st.sampled_from(_GROUP_NAMES), min_size=1, max_size=4, unique=True))
+    g: lrsched.GroupSchedule
+    if draw(st.booleans()):
+        g = lrsched.groups({name: draw(compositions(2)) for name in names})
+    else:
+        multipliers = {name: draw(st.floats(min_value=0.01, max_value=10.0)) for name in names}
+        g = draw(compositions(2)) * multipliers
+    kind = draw(st.sampled_from(["none", "warmup", "scale", "seq"]))
+    if kind == "warmup":
+        return draw(counts(1)) >> g
+    if kind == "scale":
+        return draw(st.floats(min_value=0.0, max_value=10.0)) * g
+    if kind == "seq":
+        head = lrsched.groups(
+            {name: draw(compositions(1)).for_steps(draw(counts())) for name in names}
+        )
+        return head + g
+    return g
+
+
+# -- momentum companions -------------------------------------------------------------
+
+
+@st.composite
+def cycle_momenta(draw: st.DrawFn) -> lrsched.CycleMomentum:
+    """``s.momentum(...)`` of a random one-cycle or cyclic lr, with 0 <= base <= max <= 1."""
+    lr = draw(st.one_of(one_cycles(), triangulars(), triangular2s(), exp_ranges()))
+    base, top = sorted(
+        draw(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=2, max_size=2))
+    )
+    return lr.momentum(base_momentum=base, max_momentum=top)

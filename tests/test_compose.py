@@ -601,7 +601,6 @@ class TestScaleByGroup:
         ops: tuple[Callable[[], object], ...] = (
             lambda: g + COS,
             lambda: COS + g,
-            lambda: g + g,
             lambda: g * {"b": 1.0},
             lambda: g * g,
             lambda: COS * g,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._base import BaseSchedule, Schedule, SupportsArrayNamespace
+from ._base import BaseSchedule, GroupSchedule, Schedule, SupportsArrayNamespace
 from ._names import HOMES, LEAF_ALIASES
 
 __version__ = "0.1.0"
@@ -27,7 +27,6 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from . import shapes
     from ._arith import Clip, Cooldown, Product
-    from ._base import GroupSchedule
     from ._compat import (
         cosine_restarts,
         exponential_decay,
@@ -54,6 +53,8 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     )
     from ._cycles import ExpRange, OneCycle, Triangular, Triangular2
     from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial, Ramp
+    from ._groups import Groups, groups, layerwise
+    from ._momentum import CycleMomentum
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
@@ -106,9 +107,11 @@ __all__ = [
     "Cooldown",
     "Cosine",
     "CosineRestarts",
+    "CycleMomentum",
     "ExpRange",
     "Exponential",
     "GroupSchedule",
+    "Groups",
     "InverseSqrt",
     "InverseTime",
     "Linear",
@@ -142,8 +145,10 @@ __all__ = [
     "exponential",
     "exponential_decay",
     "from_state_dict",
+    "groups",
     "inverse_sqrt",
     "inverse_time",
+    "layerwise",
     "linear",
     "multi_step",
     "one_cycle",

@@ -23,6 +23,7 @@ from typing import (
     ClassVar,
     Protocol,
     SupportsIndex,
+    TypeVar,
     cast,
     overload,
     runtime_checkable,
@@ -33,6 +34,7 @@ from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 if TYPE_CHECKING:
     from ._arith import Clip, Cooldown, Product
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
+    from ._groups import Groups
     from ._stepper import Stepper
     from .shapes import ShapeLike
 
@@ -56,18 +58,6 @@ class Schedule(Protocol):
     """
 
     def __call__(self, step: int, /) -> float: ...
-
-
-@runtime_checkable
-class GroupSchedule(Protocol):
-    """A schedule of several parameter groups: ``schedule(step) -> {group: lr}``.
-
-    `ScaleByGroup` (``schedule * {"backbone": 0.1, "head": 1.0}``) is one;
-    any callable returning a ``dict[str, float]`` per step satisfies it (the
-    type lrsched 0.3 exported under this name).
-    """
-
-    def __call__(self, step: int, /) -> dict[str, float]: ...
 
 
 @runtime_checkable
@@ -470,3 +460,55 @@ class BaseSchedule(_Node):
 
             return Product((other, self))  # type: ignore[arg-type]  # is_schedule_like
         return self.__mul__(other)
+
+
+_G = TypeVar("_G", bound="GroupSchedule")
+
+
+class GroupSchedule(_Node):
+    """The shared base of group schedules: ``step -> {group name: value}``.
+
+    Also the type lrsched 0.3 exported under this name (there a
+    ``Callable[[int], dict[str, float]]``): annotate with it as before.
+
+    `lrsched.Groups` (one schedule per group) and `lrsched.ScaleByGroup` (one
+    schedule times a multiplier per group) derive from it; adapters (torch,
+    the stepper, plots) accept any group schedule through this class. Each
+    call returns a new ``dict`` in group order.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __call__(self, step: float, /) -> dict[str, float]: ...
+        @overload
+        def __call__(self, step: SupportsArrayNamespace, /) -> dict[str, Any]: ...
+        def __call__(self, step: Any, /) -> Any: ...
+
+        # Each subclass defines these, keeping its own type (see `lrsched.Groups`).
+        def for_steps(self: _G, steps: int) -> _G: ...
+        def __mul__(self: _G, other: float) -> _G: ...
+        def __rmul__(self: _G, other: float) -> _G: ...
+        def __rrshift__(self: _G, other: int) -> _G: ...
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The group names, in order."""
+        return tuple(self.per_group())
+
+    def per_group(self) -> dict[str, Schedule]:
+        """Group name -> the schedule that group follows, in group order."""
+        raise NotImplementedError
+
+    def _warmed(self: _G, steps: int, start_lr: float, shape: ShapeLike = "linear") -> _G:
+        """Every group warmed up over *steps* from *start_lr* with *shape* (all validated)."""
+        raise NotImplementedError
+
+    def __add__(self, other: GroupSchedule) -> Groups:
+        from ._groups import sequence_groups
+
+        if not isinstance(other, GroupSchedule):
+            return NotImplemented
+        return sequence_groups(self, other)

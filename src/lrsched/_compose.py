@@ -18,6 +18,7 @@ import attrs
 from ._base import (
     OMIT_DEFAULT,
     BaseSchedule,
+    GroupSchedule,
     Schedule,
     SupportsArrayNamespace,
     ValueEq,
@@ -60,6 +61,7 @@ Phase: TypeAlias = Schedule | tuple[Schedule, int] | tuple[int, Schedule]
 
 _S = TypeVar("_S", bound=Schedule)
 _N = TypeVar("_N", bound=_Node)
+_G = TypeVar("_G", bound=GroupSchedule)
 
 
 _describe = short_repr
@@ -170,7 +172,8 @@ class Warmup:
 
     Not a schedule itself (it cannot be called or sequenced): it only says
     how the schedule after it starts. ``warmup(...) >> s`` is a `WithWarmup`;
-    ``warmup(...) >> group_schedule`` warms every group up (see `ScaleByGroup`).
+    ``warmup(...) >> group_schedule`` warms every group up (see `ScaleByGroup`
+    and `lrsched.Groups`).
 
     Args:
         steps: Length *W* of the linear ramp.
@@ -188,11 +191,11 @@ class Warmup:
     shape: ShapeLike = attrs.field(default="linear", validator=check_shape)
 
     @overload
-    def __rshift__(self, other: ScaleByGroup) -> ScaleByGroup: ...
+    def __rshift__(self, other: _G) -> _G: ...
     @overload
     def __rshift__(self, other: Schedule) -> WithWarmup: ...
-    def __rshift__(self, other: object) -> WithWarmup | ScaleByGroup:
-        if isinstance(other, ScaleByGroup):
+    def __rshift__(self, other: object) -> WithWarmup | GroupSchedule:
+        if isinstance(other, GroupSchedule):
             return other._warmed(self.steps, self.start_lr, self.shape)
         if not is_schedule_like(other):
             return NotImplemented
@@ -223,12 +226,12 @@ def warmup(*, steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear") ->
 
 @overload
 def with_warmup(
-    schedule: ScaleByGroup,
+    schedule: _G,
     *,
     warmup_steps: int,
     start_lr: float = 0.0,
     shape: ShapeLike = "linear",
-) -> ScaleByGroup: ...
+) -> _G: ...
 @overload
 def with_warmup(
     schedule: _S, *, warmup_steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear"
@@ -253,6 +256,11 @@ def with_warmup(
         >>> s.total_steps, s(0), s(5), s(15)
         (15, 0.0, 1.0, 0.0)
     """
+    if isinstance(schedule, GroupSchedule) and not isinstance(schedule, ScaleByGroup):
+        prefix = Warmup(steps=warmup_steps, start_lr=start_lr, shape=shape)  # validates
+        if prefix.steps == 0:
+            return schedule
+        return schedule._warmed(prefix.steps, prefix.start_lr, prefix.shape)
     group = schedule if isinstance(schedule, ScaleByGroup) else None
     inner: Any = schedule if group is None else group.schedule
     warmed = WithWarmup(inner, warmup_steps=warmup_steps, start_lr=start_lr, shape=shape)
@@ -553,13 +561,13 @@ def _multipliers_repr(value: tuple[tuple[str, float], ...]) -> str:
 
 
 def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, ScaleByGroup):
+    if isinstance(value, GroupSchedule):
         raise TypeError("a group schedule cannot be nested in another; scale its schedule instead")
     _check_schedule(_inst, attribute, value)
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class ScaleByGroup(ValueEq, _Node):
+class ScaleByGroup(ValueEq, GroupSchedule):
     r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 
     .. math:: \eta^{g}_t = m_g \, s(t)
@@ -575,6 +583,8 @@ class ScaleByGroup(ValueEq, _Node):
     ``warmup(...) >> g`` warm *schedule* up, so every group ramps to its own
     first value (``start_lr`` is scaled too: ``(W >> s) * m == W >> (s * m)``).
     Build it with `scale_by_group` or ``schedule * {"backbone": 0.1, "head": 1.0}``.
+    It is the multiplier case of `lrsched.groups`: each group follows
+    ``multiplier * schedule``, and group schedules sequence with ``+``.
 
     Examples:
         >>> from lrsched import constant
@@ -610,6 +620,12 @@ class ScaleByGroup(ValueEq, _Node):
         """The group names, in order."""
         return tuple(name for name, _ in self.multipliers)
 
+    def per_group(self) -> dict[str, Schedule]:
+        """Group name -> ``multiplier * schedule``."""
+        return {
+            name: _trusted(Scaled, schedule=self.schedule, factor=k) for name, k in self.multipliers
+        }
+
     def _kernel(self, m: Math) -> Kernel:
         inner, pairs = kernel_of(self.schedule, m), self.multipliers
 
@@ -623,7 +639,7 @@ class ScaleByGroup(ValueEq, _Node):
         # The multipliers were validated when this group schedule was built.
         return _trusted(ScaleByGroup, schedule=schedule, multipliers=self.multipliers)
 
-    def _warmed(self, steps: int, start_lr: float, shape: ShapeLike) -> ScaleByGroup:
+    def _warmed(self, steps: int, start_lr: float, shape: ShapeLike = "linear") -> ScaleByGroup:
         return self._rewrap(
             WithWarmup(self.schedule, warmup_steps=steps, start_lr=start_lr, shape=shape)
         )
@@ -661,7 +677,7 @@ def scale_by_group(schedule: Schedule, *, multipliers: Mapping[str, float]) -> S
 
 
 @overload
-def sample(schedule: ScaleByGroup, *, num_steps: int) -> list[dict[str, float]]: ...
+def sample(schedule: GroupSchedule, *, num_steps: int) -> list[dict[str, float]]: ...
 @overload
 def sample(schedule: Schedule, *, num_steps: int) -> list[float]: ...
 def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:

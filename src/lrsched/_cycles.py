@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._base import BaseSchedule, ValueEq
 from ._math import Kernel, Math
+
+if TYPE_CHECKING:
+    from ._momentum import CycleMomentum
+
 from ._validate import (
     as_float,
     as_int,
@@ -86,19 +90,41 @@ class OneCycle(ValueEq, BaseSchedule):
                 f"final_div_factor={self.final_div_factor!r})"
             )
 
+    def momentum(self, *, base_momentum: float = 0.85, max_momentum: float = 0.95) -> CycleMomentum:
+        """The momentum (or Adam beta1) curve torch cycles with this lr: max -> base -> max.
+
+        ``OneCycleLR(cycle_momentum=True)``'s, with its defaults; see `lrsched.CycleMomentum`.
+
+        Examples:
+            >>> from lrsched import one_cycle
+            >>> mom = one_cycle(max_lr=1.0, total_steps=100).momentum()
+            >>> print(f"{mom(0):.2f} {mom(29):.2f} {mom(99):.2f}")
+            0.95 0.85 0.95
+        """
+        from ._momentum import CycleMomentum
+
+        return CycleMomentum(self, base_momentum=base_momentum, max_momentum=max_momentum)
+
     def _kernel(self, m: Math) -> Kernel:
-        peak, total, pct = self.max_lr, self.total_steps, self.pct_start
-        initial = peak / self.div_factor
+        initial = self.max_lr / self.div_factor
         final = initial / self.final_div_factor
+        if self.three_phase:
+            return self._phases(m, (initial, self.max_lr, initial, final))
+        return self._phases(m, (initial, self.max_lr, final))
+
+    def _momentum_kernel(self, m: Math, base: float, top: float) -> Kernel:
+        """The momentum of each step: the lr's phases, annealed top -> base -> top (torch)."""
+        return self._phases(m, (top, base, top, top) if self.three_phase else (top, base, top))
+
+    def _phases(self, m: Math, lrs: tuple[float, ...]) -> Kernel:
+        """The annealed phases, phase i from ``lrs[i]`` to ``lrs[i + 1]``, as one kernel."""
+        total, pct = self.total_steps, self.pct_start
         last = float(total) - 1
         ends: tuple[float, ...]
-        lrs: tuple[float, ...]
         if self.three_phase:
             ends = (float(pct * total) - 1, float(2 * pct * total) - 2, last)
-            lrs = (initial, peak, initial, final)
         else:
             ends = (float(pct * total) - 1, last)
-            lrs = (initial, peak, final)
         cos, minimum = m.cos, m.minimum
         anneal: Callable[[Any, Any, Any], Any]
         if self.anneal == "linear":
@@ -159,11 +185,34 @@ class _Cyclic(ValueEq, BaseSchedule):
         """The height of the wave at step *t* as a factor (cycles of *size* steps); None: 1."""
         return None
 
+    def momentum(self, *, base_momentum: float = 0.8, max_momentum: float = 0.9) -> CycleMomentum:
+        """The momentum (or Adam beta1) curve torch cycles inversely to this lr.
+
+        ``CyclicLR(cycle_momentum=True)``'s, with its defaults; see `lrsched.CycleMomentum`.
+
+        Examples:
+            >>> from lrsched import triangular
+            >>> mom = triangular(min_lr=0.0, max_lr=1.0, step_size=4).momentum()
+            >>> [round(mom(t), 3) for t in range(0, 9, 2)]
+            [0.9, 0.85, 0.8, 0.85, 0.9]
+        """
+        from ._momentum import CycleMomentum
+
+        return CycleMomentum(self, base_momentum=base_momentum, max_momentum=max_momentum)
+
     def _kernel(self, m: Math) -> Kernel:
+        return self._wave(m, self.min_lr, self.max_lr - self.min_lr)
+
+    def _momentum_kernel(self, m: Math, base: float, top: float) -> Kernel:
+        """The momentum of each step: the same scaled wave, down from *top* (torch)."""
+        return self._wave(m, top, -(top - base))
+
+    def _wave(self, m: Math, lo: float, height: float) -> Kernel:
+        """``lo + height * tri(t) * scale(t)``: the lr, or (height < 0) the momentum."""
         up = self.step_size
         down = up if self.step_size_down is None else self.step_size_down
         size = float(up + down)
-        lo, height, where = self.min_lr, self.max_lr - self.min_lr, m.where
+        where = m.where
 
         def wave(t: Any) -> Any:
             # The position in the cycle, exact for integer steps (also in

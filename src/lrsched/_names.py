@@ -37,6 +37,8 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "scaled": ("_compose", "Scaled"),
     "per_epoch": ("_compose", "PerEpoch"),
     "scale_by_group": ("_compose", "ScaleByGroup"),
+    "groups": ("_groups", "Groups"),
+    "cycle_momentum": ("_momentum", "CycleMomentum"),
     "product": ("_arith", "Product"),
     "clip": ("_arith", "Clip"),
     "cooldown": ("_arith", "Cooldown"),
@@ -50,7 +52,7 @@ BUILTINS: dict[str, tuple[str, str]] = {
 }
 
 #: Modules of built-in types that are not leaf schedules (composites, shapes).
-NOT_LEAVES = frozenset({"_compose", "_arith", "shapes"})
+NOT_LEAVES = frozenset({"_compose", "_groups", "_momentum", "_arith", "shapes"})
 
 #: Constructors with the spellings of lrsched 0.3 - 0.5 (see `lrsched._compat`):
 #: a function there builds the class, translating the published parameter names.
@@ -81,7 +83,6 @@ HOMES: dict[str, str] = {
     **{qualname: module for module, qualname in BUILTINS.values() if module not in NOT_LEAVES},
     **dict.fromkeys(SPELLED, "_compat"),
     **dict.fromkeys(("Clip", "Cooldown", "Product"), "_arith"),
-    "GroupSchedule": "_base",
     "shapes": "shapes",
     **dict.fromkeys(
         (
@@ -100,6 +101,8 @@ HOMES: dict[str, str] = {
         ),
         "_compose",
     ),
+    **dict.fromkeys(("Groups", "groups", "layerwise"), "_groups"),
+    "CycleMomentum": "_momentum",
     **dict.fromkeys(
         ("ScheduleMismatchError", "from_state_dict", "register", "registered_types"), "_state"
     ),

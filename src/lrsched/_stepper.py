@@ -400,9 +400,9 @@ class ReduceOnPlateau(Stepper):
         start: int = 0,
         stop: int | None = None,
     ) -> None:
-        from ._compose import ScaleByGroup
+        from ._base import GroupSchedule
 
-        if isinstance(schedule, ScaleByGroup):
+        if isinstance(schedule, GroupSchedule):
             raise TypeError(
                 "reduce_on_plateau takes a schedule of one rate, not a group schedule; "
                 "apply it to the base schedule and scale the groups yourself"

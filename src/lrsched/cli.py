@@ -32,9 +32,9 @@ from typing import Any, NoReturn, TextIO
 import attrs
 
 from . import _compat, _curves, shapes
-from ._base import OMIT_DEFAULT
+from ._base import OMIT_DEFAULT, GroupSchedule
 from ._compat import SPELLINGS, Spelling
-from ._compose import ScaleByGroup, with_warmup
+from ._compose import with_warmup
 from ._state import class_type_name, from_state_dict, registered_types, type_name
 from .plot import boundaries, sparkline, to_svg
 
@@ -675,7 +675,7 @@ def _sparkline_lines(schedule: Any, steps: int, start: int, width: int) -> Itera
     stop = start + steps
     sample = [schedule(t) for t in range(start, stop)] if steps <= 1_000_000 else None
     for row in line.splitlines():
-        if isinstance(schedule, ScaleByGroup):
+        if isinstance(schedule, GroupSchedule):
             name = row.split(" ", 1)[0]
             values = [v[name] for v in sample] if sample is not None else None
         else:

@@ -23,7 +23,7 @@ from typing import Any
 
 import keras
 
-from ._compose import ScaleByGroup
+from ._base import GroupSchedule
 from ._state import from_state_dict
 
 __all__ = ["LearningRateSchedule"]
@@ -55,7 +55,7 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
     """
 
     def __init__(self, schedule: Callable[[Any], Any]) -> None:
-        if isinstance(schedule, ScaleByGroup):
+        if isinstance(schedule, GroupSchedule):
             raise TypeError(
                 "a Keras optimizer has one learning rate; a group schedule cannot drive it"
             )

@@ -20,7 +20,9 @@ import attrs
 
 from ._base import _Node, kernel_of
 from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
+from ._groups import Groups
 from ._math import SCALAR
+from ._momentum import CycleMomentum
 
 __all__ = ["boundaries", "default_steps", "plot", "sparkline", "to_svg"]
 
@@ -117,8 +119,10 @@ def _horizon(node: object) -> int:
         return node.steps
     if isinstance(node, PerEpoch):
         return node.steps_per_epoch * _horizon(node.schedule)
-    if isinstance(node, (Scaled, ScaleByGroup)):
+    if isinstance(node, (Scaled, ScaleByGroup, CycleMomentum)):
         return _horizon(node.schedule)
+    if isinstance(node, Groups):
+        return max(_horizon(s) for _, s in node.schedules)
     total = getattr(node, "total_steps", None)
     if isinstance(total, int):
         return total
@@ -188,6 +192,9 @@ def _walk(node: object, offset: int, limit: int | None, found: dict[int, str]) -
             add(offset + step * node.steps_per_epoch, label)
     elif isinstance(node, (Scaled, ScaleByGroup)):
         _walk(node.schedule, offset, limit, found)
+    elif isinstance(node, Groups):
+        for _, schedule in node.schedules:
+            _walk(schedule, offset, limit, found)
 
 
 # -- sparkline ------------------------------------------------------------------------

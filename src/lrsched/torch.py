@@ -32,7 +32,8 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 
-from ._compose import ScaleByGroup
+from ._base import GroupSchedule
+from ._state import ScheduleMismatchError
 from ._stepper import Stepper
 
 __all__ = ["LRScheduler"]
@@ -60,13 +61,19 @@ class LRScheduler(_TorchLRScheduler):
     Args:
         optimizer: The torch optimizer to drive.
         schedule: A schedule, a plain ``step -> float`` function, or a group
-            schedule (`lrsched.ScaleByGroup`).
+            schedule (`lrsched.ScaleByGroup`, `lrsched.groups`, `lrsched.layerwise`).
         key: The param-group hyperparameter to drive: ``"lr"`` (default),
             ``"weight_decay"``, ``"momentum"``, ``"betas"`` ...
         index: For a tuple-valued *key* such as ``"betas"``, the element to
             drive (``0`` for Adam's beta1, as one-cycle's momentum does).
         relative: Multiply each group's initial value by the schedule's
             value instead of setting it.
+        hyperparameters: More param-group keys to set at every step, each
+            to the value of its own schedule (or group schedule):
+            ``{"momentum": lr.momentum(), "weight_decay": ...}``. As with
+            torch's ``cycle_momentum``, ``"momentum"`` sets ``betas[0]`` on
+            an optimizer with betas (Adam, AdamW). They are saved in the same
+            `state_dict` and resume with it.
 
     Raises:
         ValueError: A param group lacks *key* (or its *index*), or the group
@@ -104,6 +111,7 @@ class LRScheduler(_TorchLRScheduler):
         key: str = "lr",
         index: int | None = None,
         relative: bool = False,
+        hyperparameters: Mapping[str, Callable[[int], Any]] | None = None,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"'optimizer' must be a torch.optim.Optimizer, got {optimizer!r}")
@@ -133,6 +141,7 @@ class LRScheduler(_TorchLRScheduler):
             _as_float(_get(g, i, f"initial_{key}", index)) if relative else 1.0
             for i, g in enumerate(optimizer.param_groups)
         ]
+        self._hyper = _hyperparameters(optimizer, hyperparameters, key)
         # torch's __init__ records initial_lr, wraps optimizer.step to check the
         # call order, and calls step() once: last_epoch becomes 0, values schedule(0).
         super().__init__(optimizer)
@@ -157,6 +166,8 @@ class LRScheduler(_TorchLRScheduler):
             super().step()
             if self.key != "lr":
                 self._apply()
+            else:
+                self._apply_hyperparameters()
             return
         # Later steps do the same work directly (torch's generic path costs more
         # than the schedule itself): count, advance, set the values, _last_lr.
@@ -186,13 +197,23 @@ class LRScheduler(_TorchLRScheduler):
         groups, key, index = self.optimizer.param_groups, self.key, self.index
         for group, value in zip(groups, self._values(), strict=True):
             _set(group, key, index, value)
+        self._apply_hyperparameters()
         self._last_lr = [_copy(g["lr"]) for g in groups]
+
+    def _apply_hyperparameters(self) -> None:
+        for driven in self._hyper.values():
+            driven.apply(self.optimizer.param_groups, self.last_epoch)
+
+    @property
+    def hyperparameters(self) -> dict[str, Callable[[int], Any]]:
+        """The schedules of the other hyperparameters it drives: name -> schedule."""
+        return {name: driven.stepper.schedule for name, driven in self._hyper.items()}
 
     # -- checkpoints ----------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
         """Plain data: the stepper's state (position and schedule) and this adapter's settings."""
-        return {
+        state = {
             "format": STATE_FORMAT,
             "stepper": self._stepper.state_dict(),
             "key": self.key,
@@ -200,6 +221,11 @@ class LRScheduler(_TorchLRScheduler):
             "relative": self.relative,
             "base_values": list(self.base_values),
         }
+        if self._hyper:  # only then: states without other hyperparameters are unchanged
+            state["hyperparameters"] = {
+                name: driven.stepper.state_dict() for name, driven in self._hyper.items()
+            }
+        return state
 
     def load_state_dict(self, state_dict: dict[str, Any], *, strict: bool = True) -> None:
         """Restore the position saved by `state_dict` and set the optimizer's values.
@@ -215,6 +241,8 @@ class LRScheduler(_TorchLRScheduler):
                 f"not a state of lrsched.torch.LRScheduler (expected 'format': {STATE_FORMAT!r})"
             )
         expected = {"format", "stepper", "key", "index", "relative", "base_values"}
+        if self._hyper:
+            expected.add("hyperparameters")
         if set(state) != expected:
             extra, missing = sorted(set(state) - expected), sorted(expected - set(state))
             raise ValueError(
@@ -236,7 +264,10 @@ class LRScheduler(_TorchLRScheduler):
                 f"scheduler state 'base_values' must be {len(self.optimizer.param_groups)} "
                 f"finite floats (one per param group), got {base!r}"
             )
+        hyper = _parse_hyperparameters(self._hyper, state.get("hyperparameters"), strict=strict)
         self._stepper.load_state_dict(state["stepper"], strict=strict)  # validates first
+        for name, step in hyper.items():
+            self._hyper[name].stepper.step = step
         self.base_values = list(base)
         self.last_epoch = self._stepper.step
         self._apply()
@@ -247,8 +278,8 @@ class LRScheduler(_TorchLRScheduler):
 
 def _group_names(schedule: Callable[[int], Any], optimizer: Optimizer) -> list[str] | None:
     """The schedule's group name of each param group, or None for a plain schedule."""
-    obj: object = schedule  # (mypy cannot narrow a Callable to ScaleByGroup)
-    if isinstance(obj, ScaleByGroup):
+    obj: object = schedule  # (mypy cannot narrow a Callable to a group schedule)
+    if isinstance(obj, GroupSchedule):
         wanted: tuple[str, ...] | None = obj.groups
     else:
         wanted = None
@@ -257,7 +288,8 @@ def _group_names(schedule: Callable[[int], Any], optimizer: Optimizer) -> list[s
             if isinstance(first, Mapping):
                 raise TypeError(
                     "a group schedule must be an lrsched.ScaleByGroup "
-                    '(schedule * {"backbone": 0.1, "head": 1.0}), got a function returning a dict'
+                    '(schedule * {"backbone": 0.1, "head": 1.0}) or lrsched.groups({...}), '
+                    "got a function returning a dict"
                 )
     if wanted is None:
         return None
@@ -327,3 +359,84 @@ def _copy(value: Any) -> Any:
 
 def _as_float(value: Any) -> float:
     return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+# -- other hyperparameters ------------------------------------------------------------
+
+
+class _Driven:
+    """One more param-group hyperparameter an `LRScheduler` sets at every step."""
+
+    __slots__ = ("index", "key", "names", "stepper")
+
+    key: str
+    index: int | None
+
+    def __init__(self, name: str, schedule: object, optimizer: Optimizer) -> None:
+        if not callable(schedule) or isinstance(schedule, type):
+            raise TypeError(f"hyperparameters[{name!r}] must be a schedule, got {schedule!r}")
+        # Like torch's cycle_momentum: "momentum" is beta1 on an optimizer with betas.
+        self.key, self.index = (
+            ("betas", 0) if name == "momentum" and "betas" in optimizer.defaults else (name, None)
+        )
+        for i, group in enumerate(optimizer.param_groups):
+            _get(group, i, self.key, self.index)  # raises for a missing key
+        self.names = _group_names(schedule, optimizer)
+        self.stepper = Stepper(schedule)
+
+    def apply(self, groups: list[dict[str, Any]], step: int) -> None:
+        self.stepper.step = step
+        value = self.stepper.lr
+        if self.names is None:
+            values = [float(value)] * len(groups)
+        else:
+            values = [float(value[name]) for name in self.names]
+        for group, v in zip(groups, values, strict=True):
+            _set(group, self.key, self.index, v)
+
+
+def _hyperparameters(
+    optimizer: Optimizer, schedules: Mapping[str, Callable[[int], Any]] | None, key: str
+) -> dict[str, _Driven]:
+    if schedules is None:
+        return {}
+    if not isinstance(schedules, Mapping):
+        raise TypeError(
+            f"'hyperparameters' must be a mapping of param-group key to schedule, got {schedules!r}"
+        )
+    driven: dict[str, _Driven] = {}
+    for name, schedule in schedules.items():
+        if not isinstance(name, str):
+            raise TypeError(f"'hyperparameters' keys must be str, got {name!r}")
+        one = _Driven(name, schedule, optimizer)
+        taken = [n for n, d in driven.items() if (d.key, d.index) == (one.key, one.index)]
+        if (one.key, one.index) == (key, None) or taken:
+            raise ValueError(
+                f"hyperparameters[{name!r}] drives {one.key!r}, which "
+                f"{'key=' + repr(key) if not taken else repr(taken[0])} already drives"
+            )
+        driven[name] = one
+    return driven
+
+
+def _parse_hyperparameters(
+    driven: Mapping[str, _Driven], state: object, *, strict: bool
+) -> dict[str, int]:
+    """Validate the saved other hyperparameters completely; their steps, by name."""
+    if not driven:
+        return {}
+    if not isinstance(state, dict) or set(state) != set(driven):
+        saved = sorted(state) if isinstance(state, dict) else state
+        raise ValueError(
+            f"scheduler state 'hyperparameters' must name {sorted(driven)}, got {saved!r}"
+        )
+    steps = {}
+    for name, one in driven.items():
+        try:
+            updates = one.stepper._parse(state[name], strict=strict)
+        except ScheduleMismatchError as error:
+            raise ScheduleMismatchError(
+                [(f"hyperparameters[{name!r}].{p}", a, b) for p, a, b in error.differences]
+            ) from None
+        steps[name] = updates["step"]
+    return steps

@@ -188,6 +188,44 @@ class TestGroups:
         assert "schedule groups: ['backbone', 'head']" in str(info.value)
         assert f"param group names: {names}" in str(info.value)
 
+    def test_one_schedule_per_group(self) -> None:
+        """lrsched.groups drives each param group by its own schedule, matched by name."""
+        model = make_model()
+        optimizer = self.optimizer(model, ["backbone", "head"])
+        head = linear(start_lr=0.5, end_lr=0.1, total_steps=4)
+        s = lrsched.groups({"head": head, "backbone": schedule()})
+        seen = run(optimizer, model, LRScheduler(optimizer, s), 8)
+        by_hand = [[expected(k), 0.5 + (0.1 - 0.5) * min(k, 4) / 4] for k in range(8)]
+        assert [lr for lrs in seen for lr in lrs] == pytest.approx(
+            [lr for lrs in by_hand for lr in lrs], rel=1e-12
+        )
+
+    def test_sequenced_groups_resume(self, tmp_path: Path) -> None:
+        """``g1.for_steps(n) + g2`` resumes exactly from a torch.save'd checkpoint."""
+
+        def build() -> lrsched.Groups:
+            g1 = lrsched.groups({"backbone": constant(lr=0.01), "head": schedule()})
+            return g1.for_steps(5) + lrsched.layerwise(
+                schedule(), groups=["backbone", "head"], decay=0.5
+            )
+
+        model = make_model()
+        optimizer = self.optimizer(model, ["backbone", "head"])
+        scheduler = LRScheduler(optimizer, build())
+        run(optimizer, model, scheduler, 4)
+        torch.save(scheduler.state_dict(), tmp_path / "s.pt")
+        rest = run(optimizer, model, scheduler, 6)
+        model2 = make_model()
+        optimizer2 = self.optimizer(model2, ["backbone", "head"])
+        resumed = LRScheduler(optimizer2, build())
+        resumed.load_state_dict(torch.load(tmp_path / "s.pt", weights_only=True))
+        assert run(optimizer2, model2, resumed, 6) == rest
+        # Steps 4..9: step 4 is the first phase, steps 5.. the layer-wise phase.
+        by_hand = [[0.01, expected(4)], *([0.5 * expected(k), expected(k)] for k in range(5))]
+        assert [lr for lrs in rest for lr in lrs] == pytest.approx(
+            [lr for lrs in by_hand for lr in lrs], rel=1e-12
+        )
+
     def test_function_returning_dict_refused(self) -> None:
         """A plain function returning a dict is refused with a pointer to ScaleByGroup."""
         model = make_model()

@@ -15,6 +15,7 @@ import lrsched
 from lrsched import (
     Bounded,
     Cosine,
+    Groups,
     PerEpoch,
     ScaleByGroup,
     Scaled,
@@ -23,6 +24,8 @@ from lrsched import (
     WithWarmup,
     constant,
     cosine,
+    groups,
+    layerwise,
     sample,
     scale_by_group,
     sequential,
@@ -85,6 +88,31 @@ class TestOperatorTypes:
         assert isinstance(assert_type(g.for_steps(3), ScaleByGroup), ScaleByGroup)
         warmed = with_warmup(g, warmup_steps=3)
         assert isinstance(assert_type(warmed, ScaleByGroup), ScaleByGroup)
+
+    def test_groups_operators(self) -> None:
+        """Operators on `groups` keep Groups; ``+`` of any group schedules is Groups."""
+        s = cosine(base_lr=1e-3, min_lr=1e-5, total_steps=1000)
+        g = groups({"backbone": s, "head": constant(lr=0.1).for_steps(10)})
+        m = s * {"backbone": 0.1, "head": 1.0}
+        assert isinstance(assert_type(g(3), dict[str, float]), dict)
+        assert isinstance(assert_type(g + groups({"backbone": s, "head": s}), Groups), Groups)
+        assert isinstance(assert_type(g + g, Groups), Groups)
+        assert isinstance(assert_type(m + g, Groups), Groups)
+        assert isinstance(assert_type(g.for_steps(10) + m, Groups), Groups)
+        assert isinstance(assert_type(0.5 * g, Groups), Groups)
+        assert isinstance(assert_type(g * 0.5, Groups), Groups)
+        assert isinstance(assert_type(10 >> g, Groups), Groups)
+        assert isinstance(assert_type(warmup(steps=3) >> g, Groups), Groups)
+        assert isinstance(assert_type(with_warmup(g, warmup_steps=3), Groups), Groups)
+        assert isinstance(assert_type(g.for_steps(3), Groups), Groups)
+        curve = sample(g, num_steps=2)
+        assert isinstance(assert_type(curve, list[dict[str, float]]), list)
+        llrd = layerwise(s, groups=["embed", "head"], decay=0.5)
+        assert isinstance(assert_type(llrd, ScaleByGroup), ScaleByGroup)
+        with pytest.raises(TypeError):
+            g + s  # type: ignore[operator]
+        with pytest.raises(TypeError):
+            s + g  # type: ignore[operator]
 
     def test_rejected_forms(self) -> None:
         """Forms that make no sense are type errors and raise TypeError."""
