@@ -148,3 +148,101 @@ class TestCooldown:
         """A zero-length cooldown raises ValueError naming 'steps'."""
         with pytest.raises(ValueError, match="'steps' must be >= 1"):
             COS.cooldown(at=3, steps=0)
+
+
+class TestSkip:
+    """Tests for ``s.skip(n)``: the schedule advanced by n steps."""
+
+    def test_values(self) -> None:
+        """skip(n)(t) is s(t + n); total_steps shrinks by n."""
+        s = COS.skip(3)
+        assert [s(t) for t in range(9)] == [COS(t + 3) for t in range(9)]
+        assert s.total_steps == 7
+        assert constant(lr=1.0).skip(5).total_steps is None
+
+    def test_timm_warmup_prefix_false(self) -> None:
+        """Timm warmup_prefix=False: the cosine runs on the absolute step under the warmup."""
+        w, total = 3, 10
+        s = linear(start_lr=0.01, end_lr=1.0, total_steps=w) + COS.skip(w)
+        for t in range(12):
+            expected = 0.01 + t * (1.0 - 0.01) / w if t < w else cos10(t)
+            assert s(t) == pytest.approx(expected, rel=1e-12)
+        assert s.total_steps == total
+
+
+class TestCycles:
+    """Tests for ``s.cycles(c)``: c restarts of a bounded schedule within its length."""
+
+    def test_hard_restarts(self) -> None:
+        """Transformers' hard restarts: 0.5 (1 + cos(pi ((c p) % 1))), p = u / L, 0 after L."""
+        for c, length in [(3.0, 90), (2.5, 91), (1.0, 10), (7.0, 50)]:
+            s = cosine(base_lr=1.0, min_lr=0.0, total_steps=length).cycles(c).for_steps(
+                length
+            ) + constant(lr=0.0)
+            for u in range(length + 5):
+                p = u / length
+                expected = 0.0 if p >= 1 else 0.5 * (1 + math.cos(math.pi * ((c * p) % 1.0)))
+                assert s(u) == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+    def test_needs_a_bounded_schedule(self) -> None:
+        """An unbounded schedule has no cycle length: ValueError naming the fix."""
+        with pytest.raises(ValueError, match="bounded schedule"):
+            constant(lr=1.0).cycles(2)
+
+
+class TestNoise:
+    """Tests for ``s.noise(...)``: timm's noise rule, seeded and stateless."""
+
+    def test_range_and_bounds(self) -> None:
+        """Outside [start, end) the value is s(t); inside it is within pct of s(t)."""
+        s = COS.noise(start=2, end=8, pct=0.1)
+        for t in range(12):
+            if 2 <= t < 8:
+                assert abs(s(t) / COS(t) - 1) < 0.1 or COS(t) == 0
+            else:
+                assert s(t) == COS(t)
+
+    def test_same_value_every_time(self) -> None:
+        """The noise of a step depends on seed + t only: any order, any process, equal."""
+        s = constant(lr=1.0).noise(seed=7)
+        forward = [s(t) for t in range(50)]
+        backward = [s(t) for t in reversed(range(50))][::-1]
+        assert forward == backward
+        assert constant(lr=1.0).noise(seed=6)(1) == s(0)  # seed + t: the same stream
+
+    def test_uniform_is_uniform(self) -> None:
+        """Uniform noise covers (-pct, pct) with mean near 0 over many steps."""
+        s = constant(lr=1.0).noise(kind="uniform", pct=0.5)
+        values = [s(t) - 1.0 for t in range(4000)]
+        assert -0.5 < min(values) < -0.45
+        assert 0.45 < max(values) < 0.5
+        assert abs(sum(values) / len(values)) < 0.02
+
+    def test_normal_is_truncated_normal(self) -> None:
+        """Normal noise with std 1 truncated at 0.67: |n| < 0.67, spread as a truncated normal."""
+        s = constant(lr=1.0).noise(pct=0.67)
+        values = [s(t) - 1.0 for t in range(4000)]
+        assert max(abs(v) for v in values) < 0.67
+        # variance of N(0, 1) truncated to (-a, a): 1 - 2 a phi(a) / (2 Phi(a) - 1)
+        a = 0.67
+        phi = math.exp(-a * a / 2) / math.sqrt(2 * math.pi)
+        big_phi = 0.5 * (1 + math.erf(a / math.sqrt(2)))
+        variance = 1 - 2 * a * phi / (2 * big_phi - 1)
+        measured = sum(v * v for v in values) / len(values)
+        assert measured == pytest.approx(variance, rel=0.08)
+
+    def test_state_round_trip(self) -> None:
+        """A noisy schedule survives state_dict -> json -> from_state_dict, same values."""
+        s = COS.noise(start=1, pct=0.2, kind="uniform", seed=3)
+        restored = lrsched.from_state_dict(json.loads(json.dumps(s.state_dict())))
+        assert restored == s
+        assert [restored(t) for t in range(10)] == [s(t) for t in range(10)]
+
+    def test_rejects(self) -> None:
+        """Bad parameters raise ValueError naming them."""
+        with pytest.raises(ValueError, match="'end' must be >= 'start'"):
+            COS.noise(start=5, end=2)
+        with pytest.raises(ValueError, match="'pct' must be >= 'std' / 100"):
+            COS.noise(pct=0.001)
+        with pytest.raises(ValueError, match="'kind' must be one of"):
+            COS.noise(kind="gauss")

@@ -181,3 +181,69 @@ class TestShapedWarmups:
             "start_lr": 0.0,
         }
         assert "shape" in (lrsched.warmup(steps=2, shape="cosine") >> s).state_dict()
+
+
+class TestAnchorParameters:
+    """The anchors' parameters on existing curves (optax, timm, transformers, Keras)."""
+
+    def test_cosine_exponent(self) -> None:
+        """Optax cosine_decay_schedule(exponent=2, alpha): alpha + (1 - alpha) * r**2."""
+        s = lrsched.cosine(base_lr=1.0, min_lr=0.1, total_steps=10, exponent=2.0)
+        for t in range(12):
+            r = 0.5 * (1 + math.cos(math.pi * min(t, 10) / 10))
+            assert s(t) == pytest.approx(0.1 + 0.9 * r**2, rel=1e-12)
+
+    def test_cosine_k_decay(self) -> None:
+        """Timm k_decay: lr_min + (lr_max - lr_min) (1 + cos(pi t**k / T**k)) / 2."""
+        s = lrsched.cosine(base_lr=1.0, min_lr=0.0, total_steps=10, k_decay=2.0)
+        for t in range(11):
+            expected = 0.5 * (1 + math.cos(math.pi * t**2 / 10**2))
+            assert s(t) == pytest.approx(expected, rel=1e-12, abs=1e-16)
+
+    def test_cosine_num_cycles(self) -> None:
+        """Transformers num_cycles: 0.5 (1 + cos(pi num_cycles 2 p)) with min_lr_rate."""
+        s = lrsched.cosine(base_lr=2.0, min_lr=0.2, total_steps=20, num_cycles=1.5)
+        for t in range(21):
+            factor = 0.5 * (1 + math.cos(math.pi * 1.5 * 2.0 * t / 20))
+            assert s(t) == pytest.approx(2.0 * (factor * (1 - 0.1) + 0.1), rel=1e-12)
+
+    def test_polynomial_k_decay(self) -> None:
+        """Timm PolyLRScheduler k_decay: lr_min + (lr_max - lr_min) (1 - t**k / T**k)**power."""
+        s = lrsched.polynomial(base_lr=1.0, min_lr=0.1, total_steps=10, power=2.0, k_decay=0.5)
+        for t in range(11):
+            expected = 0.1 + 0.9 * (1 - t**0.5 / 10**0.5) ** 2
+            assert s(t) == pytest.approx(expected, rel=1e-12)
+
+    def test_inverse_sqrt_timescale(self) -> None:
+        """transformers: t / W in the warmup, then 1 / sqrt((t + timescale - W) / timescale)."""
+        s = lrsched.inverse_sqrt(base_lr=1.0, warmup_steps=10, timescale=50)
+        for t in range(200):
+            expected = t / 10 if t < 10 else 1 / math.sqrt((t + 40) / 50)
+            assert s(t) == pytest.approx(expected, rel=1e-12)
+
+    def test_exponential_growth(self) -> None:
+        """Gamma > 1 grows b * gamma**t, and saturates at a finite value for huge steps."""
+        s = lrsched.exponential(base_lr=1e-7, gamma=1.1)
+        for t in range(100):
+            assert s(t) == pytest.approx(1e-7 * 1.1**t, rel=1e-12)
+        assert math.isfinite(s(2**62))
+
+    def test_keras_restarts_amplitude(self) -> None:
+        """Keras CosineDecayRestarts: alpha lr + (1 - alpha) lr m_mul**i (1 + cos(pi f)) / 2."""
+        s = lrsched.cosine_restarts(
+            base_lr=1.0, min_lr=0.1, cycle_steps=10, cycle_decay=0.5, decay_mode="amplitude"
+        )
+        for t in range(40):
+            i, f = divmod(t, 10)
+            expected = 0.1 + 0.9 * 0.5**i * 0.5 * (1 + math.cos(math.pi * f / 10))
+            assert s(t) == pytest.approx(expected, rel=1e-12)
+
+    def test_defaults_stay_out_of_states(self) -> None:
+        """A cosine without the new parameters saves the state it always did."""
+        s = lrsched.cosine(base_lr=1.0, min_lr=0.0, total_steps=10)
+        assert s.state_dict() == {
+            "type": "cosine",
+            "base_lr": 1.0,
+            "min_lr": 0.0,
+            "total_steps": 10,
+        }

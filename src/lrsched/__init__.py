@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from . import shapes
-    from ._arith import Clip, Cooldown, Product
+    from ._arith import Clip, Cooldown, Cycles, Product, Skip
     from ._compat import (
         cosine_restarts,
         exponential_decay,
@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial, Ramp
     from ._groups import Groups, groups, layerwise
     from ._momentum import CycleMomentum
+    from ._noise import Noise
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
@@ -108,6 +109,7 @@ __all__ = [
     "Cosine",
     "CosineRestarts",
     "CycleMomentum",
+    "Cycles",
     "ExpRange",
     "Exponential",
     "GroupSchedule",
@@ -116,6 +118,7 @@ __all__ = [
     "InverseTime",
     "Linear",
     "MultiStep",
+    "Noise",
     "OneCycle",
     "PerEpoch",
     "PiecewiseConstant",
@@ -129,6 +132,7 @@ __all__ = [
     "Schedule",
     "ScheduleMismatchError",
     "Sequential",
+    "Skip",
     "StepDecay",
     "Stepper",
     "SupportsArrayNamespace",

@@ -15,10 +15,10 @@ import attrs
 
 from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
 from ._math import SCALAR, Kernel, Math
-from ._validate import as_float, as_int, check_count, check_lr, short_repr, to_float
+from ._validate import as_float, as_int, check_count, check_lr, check_positive, short_repr, to_float
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
-__all__ = ["Clip", "Cooldown", "Product"]
+__all__ = ["Clip", "Cooldown", "Cycles", "Product", "Skip"]
 
 
 def _to_factors(factors: Iterable[Schedule]) -> tuple[Schedule, ...]:
@@ -236,3 +236,99 @@ class Cooldown(ValueEq, BaseSchedule):
             if k
             else (lambda u: f(a, e, minimum(u / d, 1.0)), lambda u: e),
         )
+
+
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
+class Skip(ValueEq, BaseSchedule):
+    r"""*schedule* with its first *steps* steps dropped: ``s.skip(n)(t) == s(t + n)``.
+
+    .. math:: \eta_t = s(t + n)
+
+    Args:
+        schedule: The schedule to advance.
+        steps: How many of its steps to drop, *n* >= 0.
+
+    ``total_steps`` is the schedule's minus *n* (at least 0; ``None`` stays
+    ``None``). A phase that runs on the absolute step under a warmup (timm's
+    ``warmup_prefix=False``) is ``warmup + s.skip(W)``; a schedule one step
+    ahead of another is ``s.skip(1)``.
+
+    Examples:
+        >>> from lrsched import linear
+        >>> s = linear(start_lr=1.0, end_lr=0.0, total_steps=4).skip(2)
+        >>> [s(t) for t in range(4)], s.total_steps
+        ([0.5, 0.25, 0.0, 0.0], 2)
+    """
+
+    schedule: Schedule = attrs.field()
+    steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
+
+    @schedule.validator
+    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not is_schedule_like(value):
+            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+
+    @property
+    def total_steps(self) -> int | None:
+        """The schedule's ``total_steps`` minus *steps* (at least 0)."""
+        inner: int | None = getattr(self.schedule, "total_steps", None)
+        return None if inner is None else max(inner - self.steps, 0)
+
+    def _kernel(self, m: Math) -> Kernel:
+        n, inner = self.steps, kernel_of(self.schedule, m)
+        return lambda t: inner(t + n)
+
+
+@attrs.frozen(repr=False, eq=False, getstate_setstate=False)
+class Cycles(ValueEq, BaseSchedule):
+    r"""A bounded *schedule* run *count* times within its own length, restarting each time.
+
+    With :math:`T` the schedule's ``total_steps`` and :math:`x = c\,(t/T)`:
+
+    .. math:: \eta_t = s\big(T\,(x - \lfloor x \rfloor)\big) \ (t < T), \qquad s(T) \text{ after}
+
+    Args:
+        schedule: A bounded schedule (one cycle).
+        count: How many times it runs within ``total_steps``, *c* > 0 (need
+            not be whole: the last cycle may be cut short).
+
+    Examples:
+        >>> from lrsched import linear
+        >>> s = linear(start_lr=1.0, end_lr=0.0, total_steps=4).cycles(2)
+        >>> [s(t) for t in range(6)]
+        [1.0, 0.5, 1.0, 0.5, 0.0, 0.0]
+
+    Matches ``transformers.get_cosine_with_hard_restarts_schedule_with_warmup``
+    for any ``num_cycles`` (its restarts are at ``frac(num_cycles * progress)``,
+    computed in the same order).
+    """
+
+    schedule: Schedule = attrs.field()
+    count: float = attrs.field(kw_only=True, converter=as_float, validator=check_positive)
+
+    @schedule.validator
+    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not is_schedule_like(value):
+            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+        if getattr(value, "total_steps", None) is None:
+            raise ValueError(
+                f"cycles needs a bounded schedule (one cycle), got {short_repr(value)}; "
+                "bound it with .for_steps(n)"
+            )
+
+    @property
+    def total_steps(self) -> int:
+        """The schedule's."""
+        total: int = self.schedule.total_steps  # type: ignore[attr-defined]
+        return total
+
+    def _kernel(self, m: Math) -> Kernel:
+        total, c, inner = self.total_steps, self.count, kernel_of(self.schedule, m)
+        floor, minimum = m.floor, m.minimum
+        end = float(kernel_of(self.schedule, SCALAR)(total))
+
+        def within(t: Any) -> Any:
+            x = c * (minimum(t, total) / total)
+            return inner(total * (x - floor(x)))
+
+        return m.piecewise((total,), (within, lambda t: end + 0 * t))

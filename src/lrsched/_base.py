@@ -32,9 +32,10 @@ from typing import (
 from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 
 if TYPE_CHECKING:
-    from ._arith import Clip, Cooldown, Product
+    from ._arith import Clip, Cooldown, Cycles, Product, Skip
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
     from ._groups import Groups
+    from ._noise import Noise
     from ._stepper import Stepper
     from .shapes import ShapeLike
 
@@ -424,6 +425,52 @@ class BaseSchedule(_Node):
         from ._arith import Cooldown
 
         return Cooldown(self, at=at, steps=steps, end_lr=end_lr, shape=shape)
+
+    def noise(
+        self,
+        *,
+        start: int = 0,
+        end: int | None = None,
+        pct: float = 0.67,
+        std: float = 1.0,
+        kind: str = "normal",
+        seed: int = 42,
+    ) -> Noise:
+        """This schedule with timm's seeded multiplicative noise (see `lrsched.Noise`).
+
+        Examples:
+            >>> from lrsched import constant
+            >>> s = constant(lr=1.0).noise(kind="uniform", pct=0.5)
+            >>> 0.5 < s(3) < 1.5, s(3) == constant(lr=1.0).noise(kind="uniform", pct=0.5)(3)
+            (True, True)
+        """
+        from ._noise import Noise
+
+        return Noise(self, start=start, end=end, pct=pct, std=std, kind=kind, seed=seed)
+
+    def skip(self, steps: int) -> Skip:
+        """This schedule with its first *steps* steps dropped: ``self(t + steps)``.
+
+        Examples:
+            >>> from lrsched import linear
+            >>> linear(start_lr=1.0, end_lr=0.0, total_steps=4).skip(1)(0)
+            0.75
+        """
+        from ._arith import Skip
+
+        return Skip(self, steps=steps)
+
+    def cycles(self, count: float) -> Cycles:
+        """This bounded schedule run *count* times within its length (see `lrsched.Cycles`).
+
+        Examples:
+            >>> from lrsched import linear
+            >>> [linear(start_lr=1.0, end_lr=0.0, total_steps=4).cycles(2)(t) for t in range(4)]
+            [1.0, 0.5, 1.0, 0.5]
+        """
+        from ._arith import Cycles
+
+        return Cycles(self, count=count)
 
     @overload
     def __mul__(self, other: float) -> Scaled: ...

@@ -291,7 +291,7 @@ if TYPE_CHECKING:
 
     @overload
     def polynomial(
-        *, base_lr: float, min_lr: float, total_steps: int, power: float
+        *, base_lr: float, min_lr: float, total_steps: int, power: float, k_decay: float = 1.0
     ) -> Polynomial: ...
     @overload
     def polynomial(
@@ -307,6 +307,7 @@ if TYPE_CHECKING:
         cycle_steps: int,
         cycle_mult: float = 1.0,
         cycle_decay: float = 1.0,
+        decay_mode: str = "peak",
     ) -> CosineRestarts: ...
     @overload
     def cosine_restarts(

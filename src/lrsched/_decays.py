@@ -13,11 +13,12 @@ from typing import Any
 
 import attrs
 
-from ._base import BaseSchedule, ValueEq
+from ._base import OMIT_DEFAULT, BaseSchedule, ValueEq
 from ._math import Kernel, Math
 from ._validate import (
     as_float,
     as_int,
+    check_choice,
     check_count,
     check_decay,
     check_flag,
@@ -26,6 +27,8 @@ from ._validate import (
     check_lr,
     check_positive,
 )
+from .shapes import Cosine as Cosine_
+from .shapes import Polynomial as Polynomial_
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
 __all__ = ["Cosine", "CosineRestarts", "InverseTime", "Linear", "Polynomial", "Ramp"]
@@ -119,6 +122,8 @@ class Polynomial(ValueEq, BaseSchedule):
         min_lr: Learning rate from step *total_steps* on.
         total_steps: Length of the decay.
         power: Exponent of the decay, > 0 (1 is linear, 2 quadratic, 0.5 square root).
+        k_decay: timm's warp of the progress, ``t/T -> (t/T) ** k_decay``
+            (``PolyLRScheduler(k_decay=)``), > 0.
 
     Examples:
         >>> from lrsched import polynomial
@@ -126,20 +131,28 @@ class Polynomial(ValueEq, BaseSchedule):
         >>> print(f"{s(5):.2f}")
         0.25
 
-    Matches ``optax.polynomial_schedule`` and
-    ``torch.optim.lr_scheduler.PolynomialLR`` (``min_lr=0``).
+    Matches ``optax.polynomial_schedule``,
+    ``torch.optim.lr_scheduler.PolynomialLR`` (``min_lr=0``) and timm's
+    ``PolyLRScheduler`` (``k_decay``).
     """
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
     total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
     power: float = attrs.field(converter=as_float, validator=check_positive)
+    k_decay: float = attrs.field(
+        default=1.0, converter=as_float, validator=check_positive, metadata={OMIT_DEFAULT: True}
+    )
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, total, p = self.base_lr, self.min_lr, self.total_steps, self.power
         minimum = m.minimum
         amp = b - lo
-        return lambda t: lo + amp * (1 - minimum(t, total) / total) ** p
+        if self.k_decay == 1.0:
+            return lambda t: lo + amp * (1 - minimum(t, total) / total) ** p
+        # timm: (1 - t**k / T**k) ** power, through the shape (one formula)
+        f = Polynomial_(power=p, k_decay=self.k_decay).interpolate(m)
+        return lambda t: f(b, lo, minimum(t, total) / total)
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
@@ -159,9 +172,25 @@ class Cosine(ValueEq, BaseSchedule):
         >>> print(f"{s(50):.4f}")
         0.5000
 
+    With the anchors' parameters, :math:`p = (\min(t, T)/T)^{k}` and
+
+    .. math:: \eta_t = m + (b - m)\left(\tfrac12 (1 + \cos 2\pi c\, p)\right)^{e}
+
+    (*c* cycles, 0.5 by default: half a period, the decay above).
+
+    Args:
+        base_lr: Learning rate at step 0.
+        min_lr: Learning rate from step *total_steps* on.
+        total_steps: Length of the decay.
+        exponent: *e*, optax's ``cosine_decay_schedule(exponent=)``, > 0.
+        k_decay: *k*, timm's ``CosineLRScheduler(k_decay=)``, > 0.
+        num_cycles: *c*, transformers' ``num_cycles`` (periods of the cosine
+            over *total_steps*), > 0; with another value than 0.5 the curve
+            rises again.
+
     Matches ``torch.optim.lr_scheduler.CosineAnnealingLR`` (closed form) for
     ``t <= T`` and ``optax.cosine_decay_schedule``; unlike torch, which is
-    periodic past ``T_max``, it holds *min_lr* past the end.
+    periodic past ``T_max``, it holds its value at ``T`` past the end.
 
     References:
         Loshchilov & Hutter, SGDR, https://arxiv.org/abs/1608.03983
@@ -170,9 +199,24 @@ class Cosine(ValueEq, BaseSchedule):
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
     total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    exponent: float = attrs.field(
+        default=1.0, converter=as_float, validator=check_positive, metadata={OMIT_DEFAULT: True}
+    )
+    k_decay: float = attrs.field(
+        default=1.0, converter=as_float, validator=check_positive, metadata={OMIT_DEFAULT: True}
+    )
+    num_cycles: float = attrs.field(
+        default=0.5, converter=as_float, validator=check_positive, metadata={OMIT_DEFAULT: True}
+    )
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, total, cos, minimum = self.base_lr, self.min_lr, self.total_steps, m.cos, m.minimum
+        if (self.exponent, self.k_decay, self.num_cycles) != (1.0, 1.0, 0.5):
+            # the shape's formula, with c cycles: r(2 c p) is (1 + cos(2 pi c p)) / 2
+            shape = Cosine_(exponent=self.exponent)
+            r, k, c2 = shape._share(m), self.k_decay, 2.0 * self.num_cycles
+            amp = b - lo
+            return lambda t: lo + amp * r(c2 * (minimum(t, total) / total) ** k)
         # (b - lo) / 2 first: the same bits as torch's (b - lo) * (1 + cos) / 2
         # (halving is exact), without overflow for rates near the float maximum.
         half = (b - lo) / 2
@@ -195,6 +239,9 @@ class CosineRestarts(ValueEq, BaseSchedule):
         cycle_steps: Length of the first cycle.
         cycle_mult: Growth factor of cycle lengths, >= 1.
         cycle_decay: Factor applied to the peak at each restart, in (0, 1].
+        decay_mode: What *cycle_decay* shrinks: ``"peak"`` (timm: cycle *i*
+            spans *min_lr* .. :math:`\max(b d^i, m)`) or ``"amplitude"``
+            (Keras ``CosineDecayRestarts(m_mul=)``: :math:`m + (b - m) d^i`).
 
     Examples:
         >>> from lrsched import cosine_restarts
@@ -221,15 +268,23 @@ class CosineRestarts(ValueEq, BaseSchedule):
     cycle_steps: int = attrs.field(converter=as_int, validator=check_count(1))
     cycle_mult: float = attrs.field(default=1.0, converter=as_float, validator=check_ge(1))
     cycle_decay: float = attrs.field(default=1.0, converter=as_float, validator=check_decay)
+    decay_mode: str = attrs.field(
+        default="peak", validator=check_choice("peak", "amplitude"), metadata={OMIT_DEFAULT: True}
+    )
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, c, d, power = self.base_lr, self.min_lr, self.cycle_steps, self.cycle_decay, m.power
         cos, floor, log, maximum, where = m.cos, m.floor, m.log, m.maximum, m.where
+        top: Callable[[Any], Any]
+        if self.decay_mode == "amplitude":  # Keras: alpha * lr + (1 - alpha) * lr * m_mul**i
+            top = lambda i: lo + (b - lo) * power(d, i)  # noqa: E731
+        else:  # a decayed peak never goes below the floor
+            top = lambda i: maximum(b * power(d, i), lo)  # noqa: E731
         if self.cycle_mult == 1.0:
 
             def f(t: Any) -> Any:
                 i = t // c
-                peak = maximum(b * power(d, i), lo)  # a decayed peak never goes below the floor
+                peak = top(i)
                 return lo + (peak - lo) / 2 * (1 + cos(_PI * (t - i * c) / c))
 
             return f
@@ -255,7 +310,7 @@ class CosineRestarts(ValueEq, BaseSchedule):
                 where(t >= c * quot(rt ** (i + 1) - 1, rt - 1), i + 1, i),
             )
             start = c * quot(rt**i - 1, rt - 1)
-            peak = maximum(b * power(d, i), lo)
+            peak = top(i)
             # pi * (position in the cycle), divided first: t - start may exceed 1e308 / pi
             return lo + (peak - lo) / 2 * (1 + cos(_PI * ((t - start) / (c * rt**i))))
 

@@ -42,6 +42,9 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "product": ("_arith", "Product"),
     "clip": ("_arith", "Clip"),
     "cooldown": ("_arith", "Cooldown"),
+    "skip": ("_arith", "Skip"),
+    "cycles": ("_arith", "Cycles"),
+    "noise": ("_noise", "Noise"),
     "shape.linear": ("shapes", "Linear"),
     "shape.cosine": ("shapes", "Cosine"),
     "shape.sqrt": ("shapes", "Sqrt"),
@@ -52,7 +55,7 @@ BUILTINS: dict[str, tuple[str, str]] = {
 }
 
 #: Modules of built-in types that are not leaf schedules (composites, shapes).
-NOT_LEAVES = frozenset({"_compose", "_groups", "_momentum", "_arith", "shapes"})
+NOT_LEAVES = frozenset({"_compose", "_groups", "_momentum", "_arith", "_noise", "shapes"})
 
 #: Constructors with the spellings of lrsched 0.3 - 0.5 (see `lrsched._compat`):
 #: a function there builds the class, translating the published parameter names.
@@ -82,7 +85,8 @@ LEAF_ALIASES: dict[str, str] = {
 HOMES: dict[str, str] = {
     **{qualname: module for module, qualname in BUILTINS.values() if module not in NOT_LEAVES},
     **dict.fromkeys(SPELLED, "_compat"),
-    **dict.fromkeys(("Clip", "Cooldown", "Product"), "_arith"),
+    **dict.fromkeys(("Clip", "Cooldown", "Cycles", "Product", "Skip"), "_arith"),
+    "Noise": "_noise",
     "shapes": "shapes",
     **dict.fromkeys(
         (

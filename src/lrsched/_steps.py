@@ -6,6 +6,9 @@ is written once for scalars and arrays.
 
 from __future__ import annotations
 
+import math
+import sys
+
 import attrs
 
 from ._base import BaseSchedule, ValueEq
@@ -17,6 +20,7 @@ from ._validate import (
     check_decay,
     check_flag,
     check_lr,
+    check_positive,
     check_sorted_counts,
     to_sorted_ints,
 )
@@ -129,7 +133,9 @@ class Exponential(ValueEq, BaseSchedule):
 
     Args:
         base_lr: Learning rate at step 0.
-        gamma: Decay factor per *decay_steps*, in (0, 1].
+        gamma: Factor per *decay_steps*, > 0: below 1 a decay, above 1 a
+            growth (an LR range test; bound it with ``.for_steps(n)`` or
+            ``.clip(max_lr=...)``), which saturates at the largest float.
         decay_steps: Steps over which the rate is multiplied by *gamma*.
         staircase: Decay in whole steps of *decay_steps* instead of smoothly.
 
@@ -145,12 +151,20 @@ class Exponential(ValueEq, BaseSchedule):
     """
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    gamma: float = attrs.field(converter=as_float, validator=check_decay)
+    gamma: float = attrs.field(converter=as_float, validator=check_positive)
     decay_steps: int = attrs.field(default=1, converter=as_int, validator=check_count(1))
     staircase: bool = attrs.field(default=False, validator=check_flag)
 
     def _kernel(self, m: Math) -> Kernel:
         b, d, g, power = self.base_lr, self.decay_steps, self.gamma, m.power
+        if g > 1 and b > 0:
+            # growth: the exponent is capped where g**x or b * g**x reaches the largest float
+            top = min(sys.float_info.max, sys.float_info.max / b)
+            cap = math.log(top) / math.log(g) * (1 - 1e-9)
+            minimum, floor = m.minimum, m.floor
+            if self.staircase:
+                return lambda t: b * power(g, minimum(floor(t / d), math.floor(cap)))
+            return lambda t: b * power(g, minimum(t / d, cap))
         if self.staircase:
             return lambda t: b * power(g, t // d)
         return lambda t: b * power(g, t / d)

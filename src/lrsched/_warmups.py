@@ -19,6 +19,7 @@ from ._validate import (
     check_le,
     check_lr,
     to_float,
+    to_int,
 )
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
@@ -33,9 +34,13 @@ class InverseSqrt(ValueEq, BaseSchedule):
 
     .. math:: \eta_t = b\,t/W \text{ for } t < W, \qquad b\sqrt{W/t} \text{ after}
 
+    With a *timescale* :math:`\tau` the decay is
+    :math:`b / \sqrt{(t + \tau - W)/\tau}` (transformers' ``timescale``).
+
     Args:
         base_lr: Peak learning rate, reached at step *warmup_steps*.
         warmup_steps: Length of the warmup, >= 1.
+        timescale: :math:`\tau` (default: *warmup_steps*), >= 1.
 
     Examples:
         >>> from lrsched import inverse_sqrt
@@ -44,7 +49,7 @@ class InverseSqrt(ValueEq, BaseSchedule):
         (0.5, 1.0, 0.5)
 
     Matches fairseq's ``inverse_sqrt`` (``warmup_init_lr=0``) and
-    ``transformers.get_inverse_sqrt_schedule`` (``timescale=warmup_steps``).
+    ``transformers.get_inverse_sqrt_schedule`` (any ``timescale``).
 
     References:
         Vaswani et al., Attention Is All You Need, https://arxiv.org/abs/1706.03762
@@ -52,9 +57,25 @@ class InverseSqrt(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     warmup_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    timescale: int | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(to_int),
+        validator=attrs.validators.optional(check_count(1)),
+        metadata={OMIT_DEFAULT: True},
+    )
 
     def _kernel(self, m: Math) -> Kernel:
         b, w, sqrt, maximum = self.base_lr, self.warmup_steps, m.sqrt, m.maximum
+        tau = self.timescale
+        if tau is not None and tau != w:  # transformers: 1 / sqrt((t + shift) / timescale)
+            shift = tau - w
+            return m.piecewise(
+                (w,),
+                (
+                    lambda t: b * (t / w),
+                    lambda t: b * (1.0 / sqrt((maximum(t, w) + shift) / tau)),
+                ),
+            )
         return m.piecewise(
             (w,),
             (
