@@ -231,6 +231,11 @@ THEMES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "Presets",
+        "Named recipes from papers, built from the curves above.",
+        ["noam", "rex", "wsd_s"],
+    ),
+    (
         "Shapes",
         "How a transition goes; see `lrsched.shapes` and [composition](composition.md).",
         ["shapes"],

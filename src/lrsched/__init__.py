@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from ._momentum import CycleMomentum
     from ._noise import Noise
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
+    from ._presets import noam, rex, wsd_s
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
     from ._steps import Constant, Exponential, MultiStep, StepDecay
@@ -155,6 +156,7 @@ __all__ = [
     "layerwise",
     "linear",
     "multi_step",
+    "noam",
     "one_cycle",
     "piecewise_constant",
     "piecewise_linear",
@@ -164,6 +166,7 @@ __all__ = [
     "reduce_on_plateau",
     "register",
     "registered_types",
+    "rex",
     "sample",
     "scale_by_group",
     "sequential",
@@ -175,4 +178,5 @@ __all__ = [
     "warmup_stable_decay",
     "with_warmup",
     "wsd",
+    "wsd_s",
 ]

@@ -87,6 +87,7 @@ HOMES: dict[str, str] = {
     **dict.fromkeys(SPELLED, "_compat"),
     **dict.fromkeys(("Clip", "Cooldown", "Cycles", "Product", "Skip"), "_arith"),
     "Noise": "_noise",
+    **dict.fromkeys(("noam", "rex", "wsd_s"), "_presets"),
     "shapes": "shapes",
     **dict.fromkeys(
         (
