@@ -376,7 +376,9 @@ class TestConfig:
         status, out, err = run(["describe", "--config", path], capsys)
         assert (status, err) == (0, "")
         lines = out.splitlines()
-        assert lines[0] == "with_warmup(warmup_steps=100, start_lr=0.0)"
+        assert lines[0].startswith(
+            "with_warmup(warmup_steps=100, start_lr=0.0)  steps 0-1000: 0.0 -> "
+        )
         assert any("cosine(base_lr=0.001, min_lr=1e-05, total_steps=500)" in ln for ln in lines)
         assert "total_steps: 1000" in lines
         rows = {int(ln.split()[1]): ln.split()[2] for ln in lines if ln.startswith("  step")}

@@ -15,6 +15,7 @@ import attrs
 
 from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
 from ._math import SCALAR, Kernel, Math
+from ._tree import Composite, Part
 from ._validate import as_float, as_int, check_count, check_lr, check_positive, short_repr, to_float
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
@@ -46,7 +47,7 @@ def _check_factors(_inst: object, _attribute: attrs.Attribute[Any], value: objec
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Product(ValueEq, BaseSchedule):
+class Product(Composite, ValueEq, BaseSchedule):
     r"""The product of schedules, step by step: ``a * b``.
 
     .. math:: \eta_t = \prod_i s_i(t)
@@ -79,6 +80,10 @@ class Product(ValueEq, BaseSchedule):
         totals = [getattr(f, "total_steps", None) for f in self.factors]
         return None if None in totals else max(t for t in totals if t is not None)
 
+    def parts(self) -> tuple[Part, ...]:
+        """Each factor."""
+        return tuple(Part(f) for f in self.factors)
+
     def _kernel(self, m: Math) -> Kernel:
         kernels = [kernel_of(f, m) for f in self.factors]
         if len(kernels) == 2:
@@ -100,7 +105,7 @@ def _check_bound(_inst: object, attribute: attrs.Attribute[Any], value: object) 
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Clip(ValueEq, BaseSchedule):
+class Clip(Composite, ValueEq, BaseSchedule):
     r"""*schedule* kept within [*min_lr*, *max_lr*]: ``s.clip(min_lr=..., max_lr=...)``.
 
     .. math:: \eta_t = \min(\max(s(t), m), M)
@@ -153,6 +158,10 @@ class Clip(ValueEq, BaseSchedule):
         total: int | None = getattr(self.schedule, "total_steps", None)
         return total
 
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule."""
+        return (Part(self.schedule),)
+
     def _kernel(self, m: Math) -> Kernel:
         inner, lo, hi, minimum, maximum = (
             kernel_of(self.schedule, m),
@@ -169,7 +178,7 @@ class Clip(ValueEq, BaseSchedule):
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Cooldown(ValueEq, BaseSchedule):
+class Cooldown(Composite, ValueEq, BaseSchedule):
     r"""*schedule* until step *at*, then a transition from ``schedule(at)`` to *end_lr*.
 
     .. math::
@@ -226,6 +235,14 @@ class Cooldown(ValueEq, BaseSchedule):
         """``at + steps``."""
         return self.at + self.steps
 
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule, until step *at*."""
+        return (Part(self.schedule, end=self.at),)
+
+    def marks(self) -> tuple[tuple[int, str], ...]:
+        """The start of the cooldown."""
+        return ((self.at, "cooldown"),)
+
     def _kernel(self, m: Math) -> Kernel:
         k, d, e = self.at, self.steps, self.end_lr
         inner, f, minimum = kernel_of(self.schedule, m), interpolator(self.shape, m), m.minimum
@@ -239,7 +256,7 @@ class Cooldown(ValueEq, BaseSchedule):
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Skip(ValueEq, BaseSchedule):
+class Skip(Composite, ValueEq, BaseSchedule):
     r"""*schedule* with its first *steps* steps dropped: ``s.skip(n)(t) == s(t + n)``.
 
     .. math:: \eta_t = s(t + n)
@@ -274,13 +291,17 @@ class Skip(ValueEq, BaseSchedule):
         inner: int | None = getattr(self.schedule, "total_steps", None)
         return None if inner is None else max(inner - self.steps, 0)
 
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule, its first *steps* steps dropped."""
+        return (Part(self.schedule, skip=self.steps),)
+
     def _kernel(self, m: Math) -> Kernel:
         n, inner = self.steps, kernel_of(self.schedule, m)
         return lambda t: inner(t + n)
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Cycles(ValueEq, BaseSchedule):
+class Cycles(Composite, ValueEq, BaseSchedule):
     r"""A bounded *schedule* run *count* times within its own length, restarting each time.
 
     With :math:`T` the schedule's ``total_steps`` and :math:`x = c\,(t/T)`:
@@ -321,6 +342,17 @@ class Cycles(ValueEq, BaseSchedule):
         """The schedule's."""
         total: int = self.schedule.total_steps  # type: ignore[attr-defined]
         return total
+
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule (its first cycle; the others repeat it)."""
+        total = self.total_steps
+        return (Part(self.schedule, end=math.ceil(total / self.count), stretch=1 / self.count),)
+
+    def marks(self) -> tuple[tuple[int, str], ...]:
+        """The restarts (the first 1000)."""
+        total, c = self.total_steps, self.count
+        count = min(math.ceil(c) - 1, 1000)
+        return tuple((math.ceil(k * total / c), f"restart {k}") for k in range(1, count + 1))
 
     def _kernel(self, m: Math) -> Kernel:
         total, c, inner = self.total_steps, self.count, kernel_of(self.schedule, m)

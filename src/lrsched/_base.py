@@ -189,6 +189,19 @@ class _Node:
 
         return Stepper(self, start=start, stop=stop)
 
+    def describe(self) -> str:
+        """The tree of this schedule: each node with its step range and its values at the ends.
+
+        Examples:
+            >>> from lrsched import cosine
+            >>> print((5 >> cosine(base_lr=1.0, min_lr=0.0, total_steps=5)).describe())
+            with_warmup(warmup_steps=5, start_lr=0.0)  steps 0-10: 0.0 -> 0.0
+            └── cosine(base_lr=1.0, min_lr=0.0, total_steps=5)  steps 5-10: 1.0 -> 0.0
+        """
+        from ._tree import describe
+
+        return describe(self)
+
     def state_dict(self) -> dict[str, Any]:
         """This schedule's configuration as plain data; see `lrsched.from_state_dict`."""
         from ._state import schedule_state

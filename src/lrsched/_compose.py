@@ -28,6 +28,7 @@ from ._base import (
     kernel_of,
 )
 from ._math import SCALAR, Kernel, Math
+from ._tree import Composite, Part
 from ._validate import (
     as_float,
     as_int,
@@ -96,7 +97,7 @@ def _first_value(schedule: Callable[[Any], Any]) -> float:
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class WithWarmup(ValueEq, BaseSchedule):
+class WithWarmup(Composite, ValueEq, BaseSchedule):
     r"""Linear warmup from *start_lr* to ``schedule(0)`` over *warmup_steps*, then *schedule*.
 
     .. math::
@@ -146,6 +147,11 @@ class WithWarmup(ValueEq, BaseSchedule):
         """``warmup_steps + schedule.total_steps`` (``None`` when the schedule is unbounded)."""
         inner: int | None = getattr(self.schedule, "total_steps", None)
         return None if inner is None else self.warmup_steps + inner
+
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule, from step *warmup_steps* on."""
+        w = self.warmup_steps
+        return (Part(self.schedule, start=w, label="end of warmup" if w else None),)
 
     def _kernel(self, m: Math) -> Kernel:
         w, s0 = self.warmup_steps, self.start_lr
@@ -275,7 +281,7 @@ def with_warmup(
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Bounded(ValueEq, BaseSchedule):
+class Bounded(Composite, ValueEq, BaseSchedule):
     r"""*schedule* bounded to *steps* steps: ``schedule(t)`` for ``t < steps``, then held.
 
     .. math:: \eta_t = s(\min(t, n))
@@ -301,6 +307,14 @@ class Bounded(ValueEq, BaseSchedule):
     def total_steps(self) -> int:
         """*steps*."""
         return self.steps
+
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule, until step *steps*."""
+        return (Part(self.schedule, end=self.steps),)
+
+    def marks(self) -> tuple[tuple[int, str], ...]:
+        """The end of the bound."""
+        return ((self.steps, "end of for_steps"),)
 
     def _kernel(self, m: Math) -> Kernel:
         n, inner = self.steps, kernel_of(self.schedule, m)
@@ -362,7 +376,7 @@ def _check_phases(_inst: object, _attribute: attrs.Attribute[Any], value: object
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Sequential(ValueEq, BaseSchedule):
+class Sequential(Composite, ValueEq, BaseSchedule):
     r"""Phases back to back: ``a(t)`` for ``t < a.total_steps``, then ``b(t - a.total_steps)``, ...
 
     .. math:: \eta_t = p_i(t - c_i), \quad c_i \le t < c_{i+1}, \quad
@@ -405,9 +419,13 @@ class Sequential(ValueEq, BaseSchedule):
         last: int | None = getattr(self.phases[-1], "total_steps", None)
         return None if last is None else self._starts[-1] + last
 
-    def boundaries(self) -> tuple[int, ...]:
-        """The first step of each phase after the first."""
-        return self._starts[1:]
+    def parts(self) -> tuple[Part, ...]:
+        """Each phase, from its start to the next one's."""
+        ends = (*self._starts[1:], None)
+        return tuple(
+            Part(p, start=s, end=e, label=f"phase {k + 1}" if k else None)
+            for k, (p, s, e) in enumerate(zip(self.phases, self._starts, ends, strict=True))
+        )
 
     def _kernel(self, m: Math) -> Kernel:
         starts, phases = self._starts, self.phases
@@ -449,7 +467,7 @@ def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Scaled(ValueEq, BaseSchedule):
+class Scaled(Composite, ValueEq, BaseSchedule):
     r"""Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
 
     .. math:: \eta_t = k \, s(t)
@@ -473,13 +491,17 @@ class Scaled(ValueEq, BaseSchedule):
         total: int | None = getattr(self.schedule, "total_steps", None)
         return total
 
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule."""
+        return (Part(self.schedule),)
+
     def _kernel(self, m: Math) -> Kernel:
         k, inner = self.factor, kernel_of(self.schedule, m)
         return lambda t: k * inner(t)
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class PerEpoch(ValueEq, BaseSchedule):
+class PerEpoch(Composite, ValueEq, BaseSchedule):
     r"""An epoch-defined schedule evaluated per batch: ``schedule(t / steps_per_epoch)``.
 
     .. math:: \eta_t = s(t / n) \quad\text{or, with staircase,}\quad s(\lfloor t / n \rfloor)
@@ -507,6 +529,10 @@ class PerEpoch(ValueEq, BaseSchedule):
         """The schedule's ``total_steps`` times *steps_per_epoch*."""
         inner: int | None = getattr(self.schedule, "total_steps", None)
         return None if inner is None else inner * self.steps_per_epoch
+
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule, one of its steps per *steps_per_epoch* steps."""
+        return (Part(self.schedule, stretch=self.steps_per_epoch),)
 
     def _kernel(self, m: Math) -> Kernel:
         n, inner = self.steps_per_epoch, kernel_of(self.schedule, m)
@@ -567,7 +593,7 @@ def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) 
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class ScaleByGroup(ValueEq, GroupSchedule):
+class ScaleByGroup(Composite, ValueEq, GroupSchedule):
     r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 
     .. math:: \eta^{g}_t = m_g \, s(t)
@@ -625,6 +651,10 @@ class ScaleByGroup(ValueEq, GroupSchedule):
         return {
             name: _trusted(Scaled, schedule=self.schedule, factor=k) for name, k in self.multipliers
         }
+
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule every group follows."""
+        return (Part(self.schedule),)
 
     def _kernel(self, m: Math) -> Kernel:
         inner, pairs = kernel_of(self.schedule, m), self.multipliers

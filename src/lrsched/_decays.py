@@ -272,6 +272,15 @@ class CosineRestarts(ValueEq, BaseSchedule):
         default="peak", validator=check_choice("peak", "amplitude"), metadata={OMIT_DEFAULT: True}
     )
 
+    def _marks(self) -> tuple[tuple[int, str], ...]:
+        """The first five restarts (exact integer arithmetic for an integer cycle_mult)."""
+        out, start, length, r = [], 0, self.cycle_steps, self.cycle_mult
+        for k in range(1, 6):
+            start += length
+            out.append((start, f"restart {k}"))
+            length = length * int(r) if r.is_integer() else math.ceil(length * r)
+        return tuple(out)
+
     def _kernel(self, m: Math) -> Kernel:
         b, lo, c, d, power = self.base_lr, self.min_lr, self.cycle_steps, self.cycle_decay, m.power
         cos, floor, log, maximum, where = m.cos, m.floor, m.log, m.maximum, m.where

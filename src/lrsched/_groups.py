@@ -27,6 +27,7 @@ from ._compose import (
     sequential,
 )
 from ._math import Kernel, Math
+from ._tree import Composite, Part
 from ._validate import to_float
 from .shapes import ShapeLike
 
@@ -80,7 +81,7 @@ def _pairs_repr(value: tuple[tuple[str, Schedule], ...]) -> str:
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Groups(ValueEq, GroupSchedule):
+class Groups(Composite, ValueEq, GroupSchedule):
     r"""A group schedule with one schedule per group: ``step -> {group: s_g(step)}``.
 
     .. math:: \eta^{g}_t = s_g(t)
@@ -145,6 +146,10 @@ class Groups(ValueEq, GroupSchedule):
     def per_group(self) -> dict[str, Schedule]:
         """Group name -> its schedule."""
         return dict(self.schedules)
+
+    def parts(self) -> tuple[Part, ...]:
+        """Each group's schedule, named."""
+        return tuple(Part(s, name=n) for n, s in self.schedules)
 
     def _kernel(self, m: Math) -> Kernel:
         pairs = [(name, kernel_of(s, m)) for name, s in self.schedules]

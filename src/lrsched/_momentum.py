@@ -18,6 +18,7 @@ from ._base import BaseSchedule, ValueEq
 from ._compose import _describe
 from ._cycles import OneCycle, _Cyclic
 from ._math import Kernel, Math
+from ._tree import Composite, Part
 from ._validate import as_float, check_lr
 
 __all__ = ["CycleMomentum"]
@@ -32,7 +33,7 @@ def _check_cycle(_inst: object, _attribute: attrs.Attribute[Any], value: object)
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class CycleMomentum(ValueEq, BaseSchedule):
+class CycleMomentum(Composite, ValueEq, BaseSchedule):
     r"""The momentum (or Adam beta1) torch cycles inversely to a cyclic learning rate.
 
     For `one_cycle`, each phase of the lr anneals the momentum the other way,
@@ -87,6 +88,10 @@ class CycleMomentum(ValueEq, BaseSchedule):
     def total_steps(self) -> int | None:
         """The lr schedule's."""
         return self.schedule.total_steps
+
+    def parts(self) -> tuple[Part, ...]:
+        """The lr schedule whose cycle it follows."""
+        return (Part(self.schedule),)
 
     def _kernel(self, m: Math) -> Kernel:
         return self.schedule._momentum_kernel(m, self.base_momentum, self.max_momentum)

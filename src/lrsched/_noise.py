@@ -15,6 +15,7 @@ import attrs
 
 from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
 from ._math import Kernel, Math
+from ._tree import Composite, Part
 from ._validate import (
     as_float,
     as_int,
@@ -68,7 +69,7 @@ def noise_at(seed: int, step: int, *, kind: str, pct: float, std: float) -> floa
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Noise(ValueEq, BaseSchedule):
+class Noise(Composite, ValueEq, BaseSchedule):
     r"""*schedule* with timm's multiplicative noise: ``s(t) * (1 + n_t)`` in the noise range.
 
     .. math:: \eta_t = s(t)\,(1 + n_t) \quad (a \le t < b), \qquad s(t) \text{ elsewhere}
@@ -146,6 +147,15 @@ class Noise(ValueEq, BaseSchedule):
         if step < a or (b is not None and step >= b):
             return 1.0
         return 1.0 + noise_at(self.seed, step, kind=self.kind, pct=self.pct, std=self.std)
+
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule."""
+        return (Part(self.schedule),)
+
+    def marks(self) -> tuple[tuple[int, str], ...]:
+        """Where the noise starts and ends."""
+        out = [(self.start, "noise")] if self.start else []
+        return (*out, *([(self.end, "end of noise")] if self.end is not None else []))
 
     def _kernel(self, m: Math) -> Kernel:
         inner, factor = kernel_of(self.schedule, m), self.factor

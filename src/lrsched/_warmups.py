@@ -143,6 +143,12 @@ class Wsd(ValueEq, BaseSchedule):
         resolve(self.warmup).check_ends(self._start, self.base_lr, "wsd's warmup")
         resolve(self.decay).check_ends(self.base_lr, self.min_lr, "wsd's decay")
 
+    def _marks(self) -> tuple[tuple[int, str], ...]:
+        """The inner phases: the end of the warmup and the start of the decay."""
+        w, begin = self.warmup_steps, self.warmup_steps + self.stable_steps
+        out = [(w, "end of warmup")] if w else []
+        return (*out, *([(begin, "decay")] if self.decay_steps and begin else []))
+
     @property
     def _start(self) -> float:
         return self.min_lr if self.start_lr is None else self.start_lr

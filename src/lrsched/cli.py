@@ -31,11 +31,11 @@ from typing import Any, NoReturn, TextIO
 
 import attrs
 
-from . import _compat, _curves, shapes
-from ._base import OMIT_DEFAULT, GroupSchedule
+from . import _compat, _curves, _tree, shapes
+from ._base import GroupSchedule
 from ._compat import SPELLINGS, Spelling
 from ._compose import with_warmup
-from ._state import class_type_name, from_state_dict, registered_types, type_name
+from ._state import class_type_name, from_state_dict, registered_types
 from .plot import boundaries, sparkline, to_svg
 
 __all__ = ["leaf_commands", "main", "run"]
@@ -595,53 +595,8 @@ def _write(out: TextIO, chunks: Iterable[str]) -> None:
 
 
 def _describe_name(schedule: Any) -> str:
-    name = type_name(schedule)
-    if name is None:
-        return repr(schedule)
-    params = []
-    for field in attrs.fields(type(schedule)):
-        value = getattr(schedule, field.name)
-        if field.metadata.get(OMIT_DEFAULT) and value == field.default:
-            continue
-        if (
-            not field.init
-            or _is_node(value)
-            or (isinstance(value, tuple) and value and _is_node(value[0]))
-        ):
-            continue
-        if field.name == "multipliers":
-            value = dict(value)
-        params.append(f"{field.name}={value!r}")
-    return f"{name}({', '.join(params)})" if params else name
-
-
-def _is_node(value: object) -> bool:
-    return callable(value) and not isinstance(value, type)
-
-
-def _children(schedule: Any) -> list[Any]:
-    if type_name(schedule) is None:
-        return []
-    out: list[Any] = []
-    for field in attrs.fields(type(schedule)):
-        value = getattr(schedule, field.name)
-        if _is_node(value):
-            out.append(value)
-        elif isinstance(value, tuple) and value and all(_is_node(v) for v in value):
-            out.extend(value)
-    return out
-
-
-def _tree(schedule: Any, prefix: str = "", last: bool = True, root: bool = True) -> Iterable[str]:
-    if root:
-        yield _describe_name(schedule) + "\n"
-        child_prefix = ""
-    else:
-        yield prefix + ("└── " if last else "├── ") + _describe_name(schedule) + "\n"
-        child_prefix = prefix + ("    " if last else "│   ")
-    children = _children(schedule)
-    for i, child in enumerate(children):
-        yield from _tree(child, child_prefix, i == len(children) - 1, root=False)
+    """The root of *schedule* as ``type(param=value, ...)`` (its children are in the tree)."""
+    return _tree.node_name(schedule)
 
 
 def _show_value(value: Any) -> str:
@@ -651,7 +606,7 @@ def _show_value(value: Any) -> str:
 
 
 def _describe(schedule: Any) -> Iterable[str]:
-    yield from _tree(schedule)
+    yield _tree.describe(schedule) + "\n"
     total = schedule.total_steps
     yield f"total_steps: {total if total is not None else 'None (unbounded)'}\n"
     rows: list[tuple[int, str]] = [(0, "start"), *boundaries(schedule)]

@@ -16,13 +16,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import attrs
-
+from . import _tree
 from ._base import _Node, kernel_of
-from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
-from ._groups import Groups
 from ._math import SCALAR
-from ._momentum import CycleMomentum
 
 __all__ = ["boundaries", "default_steps", "plot", "sparkline", "to_svg"]
 
@@ -106,46 +102,17 @@ def default_steps(schedule: Callable[[Any], Any]) -> int:
     total = getattr(schedule, "total_steps", None)
     if isinstance(total, int) and total >= 1:
         return total
-    return max(_MIN_DEFAULT_STEPS, _horizon(schedule))
-
-
-def _horizon(node: object) -> int:
-    if isinstance(node, Sequential):
-        starts = (0, *node.boundaries())
-        return starts[-1] + _horizon(node.phases[-1])
-    if isinstance(node, WithWarmup):
-        return node.warmup_steps + _horizon(node.schedule)
-    if isinstance(node, Bounded):
-        return node.steps
-    if isinstance(node, PerEpoch):
-        return node.steps_per_epoch * _horizon(node.schedule)
-    if isinstance(node, (Scaled, ScaleByGroup, CycleMomentum)):
-        return _horizon(node.schedule)
-    if isinstance(node, Groups):
-        return max(_horizon(s) for _, s in node.schedules)
-    total = getattr(node, "total_steps", None)
-    if isinstance(total, int):
-        return total
-    longest = 0
-    cls: Any = type(node)
-    if attrs.has(cls):
-        for field in attrs.fields(cls):
-            value = getattr(node, field.name)
-            items = value if isinstance(value, tuple) else (value,)
-            for item in items:
-                if type(item) is int:
-                    longest = max(longest, item)
-                elif isinstance(item, tuple) and item and type(item[0]) is int:
-                    longest = max(longest, item[0])
-    return 4 * longest
+    return max(_MIN_DEFAULT_STEPS, _tree.horizon(schedule))
 
 
 def boundaries(schedule: object) -> list[tuple[int, str]]:
     """The steps where a composite schedule changes phase, with a label, in order.
 
-    Walks the tree: the end of each warmup (`WithWarmup`), the start of each
-    phase of a `Sequential` (nested too), the end of a `Bounded` schedule that
-    is not followed by another phase. Leaves have none.
+    Walks the tree through each composite's ``parts()`` and ``marks()`` (see
+    `lrsched._tree`): the end of each warmup, the start of each phase of a
+    sequence (nested too), the end of a bound that another phase follows, a
+    cooldown's start, a leaf's inner phases (WSD's decay). A bounded
+    schedule's own end is not one. ``schedule.boundaries()`` gives the steps.
 
     Examples:
         >>> from lrsched import constant, cosine
@@ -153,48 +120,7 @@ def boundaries(schedule: object) -> list[tuple[int, str]]:
         >>> boundaries(100 >> constant(lr=1.0).for_steps(400) + decay)
         [(100, 'end of warmup'), (500, 'phase 2')]
     """
-    found: dict[int, str] = {}
-    total = getattr(schedule, "total_steps", None)
-    _walk(schedule, 0, total if isinstance(total, int) else None, found)
-    return sorted((step, label) for step, label in found.items() if step > 0)
-
-
-def _walk(node: object, offset: int, limit: int | None, found: dict[int, str]) -> None:
-    def add(step: int, label: str) -> None:
-        if (limit is None or step < limit) and step not in found:
-            found[step] = label
-
-    def within(end: int) -> int:
-        return end if limit is None else min(limit, end)
-
-    if isinstance(node, WithWarmup):
-        w = node.warmup_steps
-        if w:
-            add(offset + w, "end of warmup")
-        _walk(node.schedule, offset + w, limit, found)
-    elif isinstance(node, Sequential):
-        starts = (0, *node.boundaries())
-        for k, phase in enumerate(node.phases):
-            start = offset + starts[k]
-            if limit is not None and start >= limit:
-                break
-            if k:
-                add(start, f"phase {k + 1}")
-            end = offset + starts[k + 1] if k + 1 < len(starts) else None
-            _walk(phase, start, limit if end is None else within(end), found)
-    elif isinstance(node, Bounded):
-        add(offset + node.steps, "end of for_steps")
-        _walk(node.schedule, offset, within(offset + node.steps), found)
-    elif isinstance(node, PerEpoch):
-        inner: dict[int, str] = {}
-        _walk(node.schedule, 0, None, inner)
-        for step, label in sorted(inner.items()):
-            add(offset + step * node.steps_per_epoch, label)
-    elif isinstance(node, (Scaled, ScaleByGroup)):
-        _walk(node.schedule, offset, limit, found)
-    elif isinstance(node, Groups):
-        for _, schedule in node.schedules:
-            _walk(schedule, offset, limit, found)
+    return _tree.boundaries(schedule)
 
 
 # -- sparkline ------------------------------------------------------------------------
