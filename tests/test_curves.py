@@ -92,7 +92,7 @@ def bad_count(field: str, minimum: int = 1) -> list[Bad]:
     return [
         Bad(field, minimum - 1, ValueError, field),
         Bad(field, -5, ValueError, field),
-        Bad(field, 10.0, TypeError, field),
+        Bad(field, 10.5, TypeError, field),  # 10.0 is 10 (an integral float)
         Bad(field, 2.5, TypeError, field),
         Bad(field, True, TypeError, field),
         Bad(field, "10", TypeError, field),
@@ -1235,13 +1235,20 @@ class TestLeafFamily:
 
     @pytest.mark.parametrize(
         ("field", "value"),
-        [("base_lr", np.True_), ("total_steps", np.True_), ("total_steps", np.float64(10.0))],
+        [("base_lr", np.True_), ("total_steps", np.True_), ("total_steps", np.float64(10.5))],
         ids=repr,
     )
     def test_rejects_numpy_bools_and_float_counts(self, field: str, value: object) -> None:
-        """NumPy bools are not numbers and NumPy floats are not step counts: TypeError."""
+        """NumPy bools are not numbers and fractional floats are not step counts: TypeError."""
         with pytest.raises(TypeError, match=field):
             Cosine(**{**TestCosine.GOOD, field: value})
+
+    @pytest.mark.parametrize("value", [1000.0, 1e3, np.float64(1000.0), 0.05 * 20_000])
+    def test_integral_float_counts_are_ints(self, value: float) -> None:
+        """A whole float step count (1000.0, 1e3, a computed one) is stored as the int."""
+        s = Cosine(base_lr=1.0, min_lr=0.0, total_steps=value)  # type: ignore[arg-type]
+        assert type(s.total_steps) is int
+        assert s == Cosine(base_lr=1.0, min_lr=0.0, total_steps=1000)
 
     def test_int_learning_rates_become_floats(self) -> None:
         """An int learning rate is stored as a float (equal and hashing like the float)."""

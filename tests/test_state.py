@@ -252,7 +252,7 @@ class TestLoadErrors:
             ),
             (
                 ["phases", 1, "total_steps"],
-                10.0,
+                10.5,
                 r"schedule\.phases\[1\]\.total_steps: .*must be an int",
             ),
             (

@@ -157,7 +157,7 @@ class TestIter:
             ({"start": -1}, ValueError),
             ({"stop": -1}, ValueError),
             ({"start": True}, TypeError),
-            ({"start": 1.0}, TypeError),
+            ({"start": 1.5}, TypeError),
             ({"stop": "10"}, TypeError),
         ],
     )

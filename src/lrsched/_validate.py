@@ -72,10 +72,17 @@ def _is_real(x: object) -> bool:
 
 
 def to_int(value: int) -> int:
-    """An integer-like value (not a bool) as a Python int; anything else unchanged."""
+    """An integer-like value (not a bool) as a Python int; anything else unchanged.
+
+    An integral float (``1000.0``, ``1e3``, a computed ``0.05 * 20_000``
+    that came out whole) is that int, as the command line reads ``1e3``;
+    ``1000.5`` stays a float, which a count's validator refuses.
+    """
     v: object = value
-    if isinstance(v, (bool, float)):
+    if isinstance(v, bool):
         return value
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else value
     try:
         return operator.index(value)
     except TypeError:
