@@ -479,7 +479,7 @@ class TestErrors:
         argv = ["cosine", "--base-lr", "-1e-3", "--min-lr", "0", "--total-steps", "10"]
         status, _, err = run(argv, capsys)
         assert status == 2
-        assert "'base_lr' must be >= 0, got -0.001" in err
+        assert "--base-lr must be >= 0, got -0.001" in err
 
     def test_unrecognized_argument_hints_at_comma_lists(
         self, capsys: pytest.CaptureFixture[str]
@@ -487,7 +487,7 @@ class TestErrors:
         """A space-separated list gets a hint that lists are comma lists."""
         argv = ["multi-step", "--base-lr", "0.1", "--milestones", "30", "60", "--gamma", "0.1"]
         _, _, err = run(argv, capsys)
-        assert "unrecognized arguments: 60" in err
+        assert "unexpected value '60'" in err
         assert "--milestones 30,60,90" in err
 
     def test_messages_name_the_problem(self, capsys: pytest.CaptureFixture[str]) -> None:
@@ -495,7 +495,7 @@ class TestErrors:
         _, _, err = run(["cosin"], capsys)
         assert "unknown schedule 'cosin'; did you mean 'cosine'?" in err
         _, _, err = run(["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "0"], capsys)
-        assert "'total_steps' must be >= 1, got 0" in err
+        assert "--total-steps must be >= 1, got 0" in err
         _, _, err = run(["cosine", "--base-lr", "abc"], capsys)
         assert "argument --base-lr: expected a number, got 'abc'" in err
         _, _, err = run(["constant", "--lr", "1"], capsys)
@@ -509,4 +509,61 @@ class TestErrors:
         assert result.stdout == ""
         assert result.stderr.count("\n") == 1
         assert "Traceback" not in result.stderr
-        assert "'base_lr' must be >= 0, got -0.1" in result.stderr
+        assert "--base-lr must be >= 0, got -0.1" in result.stderr
+
+
+class TestNewcomer:
+    """What a new user trips on: Python names, hints, flags in errors, --version."""
+
+    @pytest.mark.parametrize("name", ["step_decay", "cosine_restarts", "one_cycle"])
+    def test_python_names_are_subcommands(
+        self, name: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """``lrsched step_decay --help`` works like ``lrsched step-decay --help``."""
+        status, out, _ = run([name, "--help"], capsys)
+        assert status == 0
+        assert "usage: lrsched " + name.replace("_", "-") in out.replace("\n", " ")
+
+    def test_did_you_mean_an_option(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A misspelled option gets the closest one, under the schedule's prefix."""
+        argv = ["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "5", "--min-lrr", "1"]
+        status, _, err = run(argv, capsys)
+        assert status == 2
+        assert (
+            err
+            == "lrsched cosine: error: unrecognized argument --min-lrr; did you mean --min-lr?\n"
+        )
+
+    def test_config_after_a_schedule(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``lrsched cosine --config f.json`` says that --config replaces the name."""
+        status, _, err = run(["cosine", "--config", "f.json"], capsys)
+        assert status == 2
+        assert "--config replaces the schedule name" in err
+
+    def test_errors_name_the_flag(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A bad value is reported under the flag that set it."""
+        argv = ["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "5"]
+        _, _, err = run([*argv, "--warmup-steps", "2", "--warmup-start-lr", "-1"], capsys)
+        assert "--warmup-start-lr must be >= 0" in err
+        _, _, err = run(["cosine", "--base-lr", "1", "--min-lr", "2", "--total-steps", "5"], capsys)
+        assert "--min-lr must be <= --base-lr" in err
+
+    def test_version(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``lrsched --version`` prints the version and exits 0."""
+        status, out, _ = run(["--version"], capsys)
+        assert (status, out) == (0, f"lrsched {lrsched.__version__}\n")
+
+    def test_shape_options_list_the_shapes(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A shape option's help names the shapes and the parameter syntax."""
+        _, out, _ = run(["wsd", "--help"], capsys)
+        assert "One of linear, cosine, sqrt, exponential" in " ".join(out.split())
+        assert "(default: none)" not in out
+
+    def test_svg_title_names_the_whole_tree(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The SVG title shows the phases, not only the root."""
+        path = tmp_path / "s.svg"
+        argv = ["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "5"]
+        assert run([*argv, "--warmup-steps", "2", "--svg", str(path)], capsys)[0] == 0
+        assert "with_warmup(warmup_steps=2, start_lr=0.0)[cosine(" in path.read_text()

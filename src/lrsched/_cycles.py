@@ -54,7 +54,7 @@ class OneCycle(ValueEq, BaseSchedule):
         pct_start: Fraction of the cycle spent increasing, in (0, 1).
         div_factor: ``max_lr / div_factor`` is the initial learning rate, > 0.
         final_div_factor: ``initial / final_div_factor`` is the final learning rate, > 0.
-        anneal: ``"cos"`` or ``"linear"``.
+        anneal: How both phases interpolate: ``cos`` or ``linear``.
         three_phase: Use torch's three-phase variant.
 
     Examples:

@@ -161,17 +161,6 @@ class Cosine(ValueEq, BaseSchedule):
 
     .. math:: \eta_t = m + \tfrac12 (b - m)\left(1 + \cos\frac{\pi \min(t, T)}{T}\right)
 
-    Args:
-        base_lr: Learning rate at step 0.
-        min_lr: Learning rate from step *total_steps* on.
-        total_steps: Length of the decay.
-
-    Examples:
-        >>> from lrsched import cosine
-        >>> s = cosine(base_lr=1.0, min_lr=0.0, total_steps=100)
-        >>> print(f"{s(50):.4f}")
-        0.5000
-
     With the anchors' parameters, :math:`p = (\min(t, T)/T)^{k}` and
 
     .. math:: \eta_t = m + (b - m)\left(\tfrac12 (1 + \cos 2\pi c\, p)\right)^{e}
@@ -181,12 +170,19 @@ class Cosine(ValueEq, BaseSchedule):
     Args:
         base_lr: Learning rate at step 0.
         min_lr: Learning rate from step *total_steps* on.
-        total_steps: Length of the decay.
-        exponent: *e*, optax's ``cosine_decay_schedule(exponent=)``, > 0.
-        k_decay: *k*, timm's ``CosineLRScheduler(k_decay=)``, > 0.
-        num_cycles: *c*, transformers' ``num_cycles`` (periods of the cosine
-            over *total_steps*), > 0; with another value than 0.5 the curve
-            rises again.
+        total_steps: Length of the decay, in steps.
+        exponent: Power *e* of the cosine factor, > 0 (optax's
+            ``cosine_decay_schedule(exponent=)``; 1 is the plain cosine).
+        k_decay: Warp *k* of the progress, > 0 (timm's
+            ``CosineLRScheduler(k_decay=)``; 1 is no warp).
+        num_cycles: Periods *c* of the cosine over *total_steps*, > 0
+            (transformers' ``num_cycles``; 0.5 is a plain decay, more rises again).
+
+    Examples:
+        >>> from lrsched import cosine
+        >>> s = cosine(base_lr=1.0, min_lr=0.0, total_steps=100)
+        >>> print(f"{s(50):.4f}")
+        0.5000
 
     Matches ``torch.optim.lr_scheduler.CosineAnnealingLR`` (closed form) for
     ``t <= T`` and ``optax.cosine_decay_schedule``; unlike torch, which is

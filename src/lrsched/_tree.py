@@ -16,7 +16,17 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["Composite", "Part", "boundaries", "describe", "horizon", "marks", "node_name", "parts"]
+__all__ = [
+    "Composite",
+    "Part",
+    "boundaries",
+    "describe",
+    "expression",
+    "horizon",
+    "marks",
+    "node_name",
+    "parts",
+]
 
 
 class Part:
@@ -288,3 +298,24 @@ def _is_child(value: object, children: set[int]) -> bool:
     if id(value) in children:
         return True
     return isinstance(value, tuple) and len(value) == 2 and id(value[1]) in children
+
+
+def expression(schedule: Any, limit: int = 90) -> str:
+    """The whole tree on one line, ``node[child, ...]``, cut to *limit* characters.
+
+    Examples:
+        >>> from lrsched import constant, cosine
+        >>> s = 10 >> constant(lr=1.0).for_steps(5) + constant(lr=0.5)
+        >>> expression(s)
+        'with_warmup(warmup_steps=10, start_lr=0.0)[sequential[for_steps(steps=5)[constant(lr=1.0)…'
+        >>> len(expression(s, limit=200))
+        110
+    """
+    text = _expression(schedule)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _expression(node: Any) -> str:
+    children = [_expression(p.schedule) for p in parts(node)]
+    head = node_name(node)
+    return f"{head}[{', '.join(children)}]" if children else head

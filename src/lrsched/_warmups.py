@@ -40,7 +40,8 @@ class InverseSqrt(ValueEq, BaseSchedule):
     Args:
         base_lr: Peak learning rate, reached at step *warmup_steps*.
         warmup_steps: Length of the warmup, >= 1.
-        timescale: :math:`\tau` (default: *warmup_steps*), >= 1.
+        timescale: Steps tau of the decay, >= 1: after the warmup the rate is
+            base_lr / sqrt((t + tau - W) / tau) (default: *warmup_steps*).
 
     Examples:
         >>> from lrsched import inverse_sqrt
@@ -99,9 +100,9 @@ class Wsd(ValueEq, BaseSchedule):
         base_lr: Learning rate of the stable phase.
         min_lr: Learning rate from step ``W + S + D`` on (and at step 0
             unless *start_lr* is given).
-        warmup_steps: *W*.
-        stable_steps: *S*.
-        decay_steps: *D*.
+        warmup_steps: Steps *W* of the warmup from *start_lr* to *base_lr* (may be 0).
+        stable_steps: Steps *S* at *base_lr* after the warmup (may be 0).
+        decay_steps: Steps *D* of the decay to *min_lr* after the stable phase (may be 0).
         decay: Shape of the decay.
         warmup: Shape of the warmup.
         start_lr: Learning rate at step 0 (default: *min_lr*).

@@ -41,8 +41,8 @@ from .plot import boundaries, sparkline, to_svg
 __all__ = ["leaf_commands", "main", "run"]
 
 #: Subcommand names that differ from the registered type name, and extra aliases.
-_RENAMED = {"step_decay": "step"}
-_ALIASES = {"step_decay": ["step-decay"]}
+_RENAMED: dict[str, str] = {}
+_ALIASES = {"step_decay": ["step"]}
 _EXIT_USAGE = 2
 
 
@@ -61,8 +61,6 @@ class _Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
     def error(self, message: str) -> NoReturn:
-        if message.startswith("unrecognized arguments"):
-            message += " (lists are comma lists, e.g. --milestones 30,60,90)"
         match = re.match(r"argument SCHEDULE: invalid choice: '(.*?)' \(choose from", message)
         if match:
             name = match.group(1)
@@ -83,7 +81,7 @@ def leaf_commands() -> dict[str, type[Any]]:
 
     Examples:
         >>> list(leaf_commands())[:4]
-        ['constant', 'step', 'multi-step', 'exponential']
+        ['constant', 'step-decay', 'multi-step', 'exponential']
     """
     leaves = {getattr(_curves, name) for name in _curves.__all__}
     return {
@@ -97,7 +95,7 @@ def _commands() -> dict[str, type[Any]]:
     commands = leaf_commands()
     for type_key, aliases in _ALIASES.items():
         for alias in aliases:
-            commands[alias] = commands[_RENAMED.get(type_key, type_key)]
+            commands[alias] = commands[_RENAMED.get(type_key, type_key.replace("_", "-"))]
     return commands
 
 
@@ -250,7 +248,14 @@ def _add_parameters(parser: argparse.ArgumentParser, cls: type[Any], command: st
             )
             continue
         parse, metavar = _parser_for(tp, name)
+        if metavar == "SHAPE":
+            help_text += (
+                " One of linear, cosine, sqrt, exponential, or a shape with parameters as"
+                " NAME:KEY=VALUE,... (polynomial:power=2, cosine:exponent=2, tanh, rex:d=0.5)."
+            )
         suffix = " (required)" if required else f" (default: {_show(field.default)})"
+        if "(default:" in help_text:  # the docstring says what the default means
+            suffix = ""
         group.add_argument(
             flag,
             dest=name,
@@ -462,6 +467,37 @@ def _defaults() -> dict[str, Any]:
     return out
 
 
+_SUBPARSERS: dict[str, argparse.ArgumentParser] = {}
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str | None, extras: list[str]) -> str:
+    """One line about the first argument no option took, with the likely fix."""
+    prog = f"lrsched {command}" if command else "lrsched"
+    first = extras[0]
+    name = first.split("=", 1)[0]
+    if name == "--config" and command:
+        return (
+            f"{prog}: error: --config replaces the schedule name: run "
+            f"`lrsched --config FILE.json ...` without {command!r}"
+        )
+    if not first.startswith("-"):
+        return (
+            f"{prog}: error: unexpected value {first!r} "
+            "(give each option one value; lists are comma lists, e.g. --milestones 30,60,90)"
+        )
+    sub = _SUBPARSERS.get(command or "", parser)
+    flags = [f for action in sub._actions for f in action.option_strings if f.startswith("--")]
+    close = difflib.get_close_matches(name, flags, n=1)
+    hint = f"; did you mean {close[0]}?" if close else f" (`{prog} --help` lists the options)"
+    return f"{prog}: error: unrecognized argument {name}{hint}"
+
+
+def _flags(message: str, names: Iterable[str], renames: Mapping[str, str] | None = None) -> str:
+    """*message* with parameter names (``'start_lr'``) written as the flags that set them."""
+    table = {n: "--" + n.replace("_", "-") for n in names} | dict(renames or {})
+    return re.sub(r"'(\w+)'", lambda m: table.get(m.group(1), m.group(0)), message)
+
+
 @functools.cache
 def _build_parser() -> _Parser:
     # Built once per process: parsing does not change an ArgumentParser.
@@ -472,8 +508,13 @@ def _build_parser() -> _Parser:
         "List parameters are comma lists: --milestones 30,60,90, --points 0:0,100:1e-3.",
     )
     parser.add_argument(
-        "--config", metavar="FILE.json", help="build the schedule from a state_dict JSON file"
+        "--config",
+        metavar="FILE.json",
+        help="build the schedule from a state_dict JSON file (instead of a SCHEDULE name)",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"lrsched {__version__}")
     _add_common(parser, sub=False)
     subparsers = parser.add_subparsers(dest="command", metavar="SCHEDULE", title="schedules")
     for command, cls in leaf_commands().items():
@@ -486,6 +527,7 @@ def _build_parser() -> _Parser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.set_defaults(schedule_class=cls)
+        _SUBPARSERS[command] = sub
         names = _add_parameters(sub, cls, command)
         _add_published(sub, key)
         _add_common(sub, taken=names, sub=True)
@@ -535,7 +577,8 @@ def _schedule_from(args: argparse.Namespace, prog: str) -> Any:
         build, kwargs = _published_kwargs(cls, args)
         return build(**kwargs)
     except (TypeError, ValueError) as error:
-        raise _UsageError(f"{prog}: error: {error}") from None
+        names = [f.name for f in attrs.fields(cls) if f.init]
+        raise _UsageError(f"{prog}: error: {_flags(str(error), names)}") from None
 
 
 def _finish(schedule: Any, args: argparse.Namespace, prog: str) -> Any:
@@ -551,7 +594,16 @@ def _finish(schedule: Any, args: argparse.Namespace, prog: str) -> Any:
         if args.scale is not None:
             schedule = args.scale * schedule
     except (TypeError, ValueError) as error:
-        raise _UsageError(f"{prog}: error: {error}") from None
+        message = _flags(
+            str(error),
+            (),
+            {
+                "start_lr": "--warmup-start-lr",
+                "warmup_steps": "--warmup-steps",
+                "factor": "--scale",
+            },
+        )
+        raise _UsageError(f"{prog}: error: {message.replace('scale factor', '--scale')}") from None
     return schedule
 
 
@@ -649,6 +701,8 @@ def _hyphenated(argv: Sequence[str]) -> list[str]:
         ['cosine', '--total-steps', '10', '--base-lr=0.1', '--svg', 'a_b.svg']
         >>> _hyphenated(["--steps", "3", "--", "--x_y"])
         ['--steps', '3', '--', '--x_y']
+        >>> _hyphenated(["cosine_restarts", "--help"])
+        ['cosine-restarts', '--help']
     """
     out, options = [], True
     for arg in argv:
@@ -657,16 +711,26 @@ def _hyphenated(argv: Sequence[str]) -> list[str]:
         elif options and arg.startswith("--"):
             name, eq, value = arg.partition("=")
             arg = name.replace("_", "-") + eq + value
+        elif options and "_" in arg and arg.replace("_", "-") in _commands():
+            arg = arg.replace("_", "-")  # a schedule's Python name: step_decay is step-decay
         out.append(arg)
     return out
 
 
 def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     parser = _build_parser()
+    tokens = _hyphenated(sys.argv[1:] if argv is None else argv)
+    command = next((t for t in tokens if t in _commands()), None)
+    if command is not None and any(
+        t == "--config" or t.startswith("--config=") for t in tokens[tokens.index(command) :]
+    ):
+        raise _UsageError(_unrecognized(parser, command, ["--config"]))
     try:
-        args = parser.parse_args(_hyphenated(sys.argv[1:] if argv is None else argv))
-    except SystemExit as exit_:  # --help
+        args, extras = parser.parse_known_args(tokens)
+    except SystemExit as exit_:  # --help, --version
         return exit_.code if isinstance(exit_.code, int) else 0
+    if extras:
+        raise _UsageError(_unrecognized(parser, getattr(args, "command", None), extras))
     args_dict = _defaults()
     args_dict.update(vars(args))
     args = argparse.Namespace(**args_dict)
@@ -696,8 +760,7 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     if args.svg is not None:
         if steps < 1:
             raise _UsageError(f"{prog}: error: --svg needs --steps >= 1")
-        title = _describe_name(schedule)
-        svg = to_svg(schedule, steps, start=start, title=title if len(title) <= 90 else None)
+        svg = to_svg(schedule, steps, start=start, title=_tree.expression(schedule, 120))
         if args.svg == "-":
             out.write(svg)
         else:
