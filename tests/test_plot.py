@@ -258,9 +258,11 @@ class TestSparkline:
         assert sparkline(ramp, 4, start=4) == "▁▃▆█"
 
     def test_groups(self) -> None:
-        """A group schedule gives one named line per group."""
+        """A group schedule gives one named line per group, all on one scale (ratios show)."""
         group = lrsched.linear(start_lr=0.0, end_lr=7.0, total_steps=7) * {"a": 1.0, "bb": 2.0}
-        assert sparkline(group, 8) == f"a  {BARS}\nbb {BARS}"
+        # scale 0..14: a's values 0..7 are bars round(v / 14 * 7) = round(v / 2): 0 0 1 2 2 2 3 4
+        a_row = "".join(BARS[i] for i in (0, 0, 1, 2, 2, 2, 3, 4))
+        assert sparkline(group, 8) == f"a  {a_row}\nbb {BARS}"
 
 
 class TestFormat:

@@ -32,11 +32,10 @@ from typing import Any, NoReturn, TextIO
 import attrs
 
 from . import _compat, _curves, _tree, shapes
-from ._base import GroupSchedule
 from ._compat import SPELLINGS, Spelling
 from ._compose import with_warmup
 from ._state import class_type_name, from_state_dict, registered_types
-from .plot import boundaries, sparkline, to_svg
+from .plot import _spark, boundaries, to_svg
 
 __all__ = ["leaf_commands", "main", "run"]
 
@@ -678,19 +677,18 @@ def _describe(schedule: Any) -> Iterable[str]:
 
 
 def _sparkline_lines(schedule: Any, steps: int, start: int, width: int) -> Iterable[str]:
-    line = sparkline(schedule, steps, width, start=start)
-    stop = start + steps
-    sample = [schedule(t) for t in range(start, stop)] if steps <= 1_000_000 else None
-    for row in line.splitlines():
-        if isinstance(schedule, GroupSchedule):
-            name = row.split(" ", 1)[0]
-            values = [v[name] for v in sample] if sample is not None else None
-        else:
-            values = sample
-        if values is None:
-            yield row + "\n"
-        else:
-            yield f"{row}  min {min(values)!r}  max {max(values)!r}\n"
+    """The sparkline, each row with its range, and what a column stands for."""
+    spark = _spark(schedule, steps, width, start)
+    about = "~" if spark.sampled else ""
+    for row, name in zip(spark.rows, spark.names, strict=True):
+        lo, hi = spark.bounds[name]
+        yield f"{row}  min {about}{lo!r}  max {about}{hi!r}\n"
+    if spark.per_column > 1:
+        what = "a sample of 512 of" if spark.sampled else "its"
+        yield (
+            f"(each column is the mean of {what} {spark.per_column} steps"
+            + ("; ~: range of the sampled steps)\n" if spark.sampled else ")\n")
+        )
 
 
 def _hyphenated(argv: Sequence[str]) -> list[str]:

@@ -151,6 +151,32 @@ def sparkline(
         >>> sparkline(linear(start_lr=1.0, end_lr=0.0, total_steps=100), 100, width=10)
         '█▇▆▆▅▄▃▃▂▁'
     """
+    spark = _spark(schedule, num_steps, width, start)
+    return "\n".join(spark.rows)
+
+
+class _Spark:
+    """A sparkline and what it shows: its rows, each series' range, the columns' meaning."""
+
+    __slots__ = ("bounds", "names", "per_column", "rows", "sampled")
+
+    def __init__(
+        self,
+        rows: list[str],
+        names: tuple[str, ...],
+        bounds: dict[str, tuple[float, float]],
+        per_column: int,
+        sampled: bool,
+    ) -> None:
+        self.rows = rows
+        self.names = names
+        self.bounds = bounds  # min and max of the evaluated steps, per series
+        self.per_column = per_column  # steps a column stands for (its mean)
+        self.sampled = sampled  # columns were thinned: mean and range of a sample
+
+
+def _spark(schedule: Any, num_steps: int, width: int, start: int) -> _Spark:
+    """The sparkline of *schedule*; the rows of a group schedule share one scale."""
     _count("num_steps", num_steps, 1)
     _count("width", width, 1)
     _count("start", start, 0)
@@ -158,16 +184,25 @@ def sparkline(
     names = _series_names(schedule, fn(start))
     per_name: dict[str, list[float]] = {name: [] for name in names}
     bounds = dict.fromkeys(names, (math.inf, -math.inf))
-    for column in _columns(start, num_steps, width):
-        values = _values(fn, _thin(column), names)
+    columns = _columns(start, num_steps, width)
+    sampled = False
+    for column in columns:
+        steps = _thin(column)
+        sampled = sampled or isinstance(steps, list)
+        values = _values(fn, steps, names)
         for name, vs in values.items():
             per_name[name].append(math.fsum(vs) / len(vs))
             lo, hi = bounds[name]
             bounds[name] = (min(lo, *vs), max(hi, *vs))
+    per_column = max(c.stop - c.start for c in columns)
     if names == ("lr",):
-        return _bars(per_name["lr"], *bounds["lr"])
-    pad = max(len(n) for n in names)
-    return "\n".join(f"{n:<{pad}} {_bars(per_name[n], *bounds[n])}" for n in names)
+        rows = [_bars(per_name["lr"], *bounds["lr"])]
+    else:  # one scale for all groups, so that their ratio shows
+        lo = min(b[0] for b in bounds.values())
+        hi = max(b[1] for b in bounds.values())
+        pad = max(len(n) for n in names)
+        rows = [f"{n:<{pad}} {_bars(per_name[n], lo, hi)}" for n in names]
+    return _Spark(rows, names, bounds, per_column, sampled)
 
 
 # -- SVG ----------------------------------------------------------------------------
@@ -433,6 +468,16 @@ def to_svg(
         text_anchor="middle",
     )
     y_axis = _sub(svg, "g", class_="y-axis")
+    _sub(
+        y_axis,
+        "text",
+        "learning rate" + (" (log)" if log_y else ""),
+        class_="label",
+        x=_num(12),
+        y=_num((top + bottom) / 2),
+        text_anchor="middle",
+        transform=f"rotate(-90 12 {_num((top + bottom) / 2)})",
+    )
     for tick in y_ticks:
         y = _num(axes.y(tick))
         _sub(grid, "line", x1=_num(left), x2=_num(right), y1=y, y2=y)
@@ -462,12 +507,18 @@ def to_svg(
     marks = _sub(
         svg, "g", class_="boundaries", stroke="#555555", stroke_width="1", stroke_dasharray="2,3"
     )
+    labels = _sub(svg, "g", class_="boundary-labels", fill="#555555", font_size="9")
+    last_label = -math.inf
     for step, label in boundaries(schedule):
         if start < step < start + n:
-            x = _num(axes.x(step))
+            px = axes.x(step)
+            x = _num(px)
             line = _sub(marks, "line", class_="boundary", x1=x, x2=x, y1=_num(top), y2=_num(bottom))
             line.set("data-step", str(step))
             _sub(line, "title", f"{label} (step {step})")
+            if px - last_label >= 56:  # labels that would overlap are left to the tooltip
+                _sub(labels, "text", label, x=_num(px + 3), y=_num(top + 10))
+                last_label = px
 
     # Curves.
     group = _sub(
