@@ -2086,6 +2086,40 @@ def anchors_optax_cases() -> list[Case]:
                 jax_curve(fn, steps),
             )
         )
+    for init, peak, w, d, end_value, e in [
+        (0.0, 1.0, 10, 100, 0.0, 2.0),
+        (1e-5, 0.1, 100, 1000, 1e-4, 0.5),
+    ]:
+        fn = optax.warmup_cosine_decay_schedule(
+            init_value=init,
+            peak_value=peak,
+            warmup_steps=w,
+            decay_steps=d,
+            end_value=end_value,
+            exponent=e,
+        )
+        steps = steps_upto(d + 5, [w, d])
+        cases.append(
+            make_case(
+                f"warmup_cosine_decay_schedule-init{init}-peak{peak}-W{w}-D{d}-end{end_value}"
+                f"-exponent{e}",
+                lrsched.warmup(steps=w, start_lr=init)
+                >> lrsched.cosine(base_lr=peak, min_lr=end_value, total_steps=d - w, exponent=e),
+                ref(
+                    "optax",
+                    "optax.warmup_cosine_decay_schedule",
+                    init_value=init,
+                    peak_value=peak,
+                    warmup_steps=w,
+                    decay_steps=d,
+                    end_value=end_value,
+                    exponent=e,
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note="optax's decay_steps includes the warmup; its alpha is end_value / peak_value",
+            )
+        )
     for kind, init, scales, schedule in [
         (
             "cosine",
