@@ -34,8 +34,12 @@ typecheck:
 
 check: lint typecheck test
 
-# Regenerates tests/golden/*.json from the reference libraries: needs make install-integrations plus timm.
-golden:
+# Regenerates tests/golden/*.json from the reference libraries: installs them first (the
+# integration frameworks, then timm without its dependencies: its torchvision requirement would
+# replace the pinned CPU torch, and scripts/make_golden.py needs only timm.scheduler).
+golden: install-integrations
+	$(PYTHON) -m pip install --no-deps timm
+	$(PYTHON) -m pip install pyyaml huggingface_hub safetensors
 	$(PYTHON) scripts/make_golden.py
 
 # Regenerates docs/img/*.svg, docs/schedules.md and docs/api.md from the code and docstrings.

@@ -83,6 +83,156 @@ def compositions() -> dict[str, tuple[Any, int]]:
     }
 
 
+def shape_pictures() -> list[tuple[str, str, Any]]:
+    """The Shapes section: (file name, shape as written, shape), each drawn as a ramp 1 -> 0."""
+    sh = lrsched.shapes
+    return [
+        ("shape_linear", '"linear"', "linear"),
+        ("shape_cosine", '"cosine"', "cosine"),
+        ("shape_sqrt", '"sqrt"', "sqrt"),
+        ("shape_exponential", '"exponential" (1 -> 0.01)', "exponential"),
+        ("shape_cosine_exponent", "shapes.Cosine(exponent=2.0)", sh.Cosine(exponent=2.0)),
+        ("shape_cosine_k_decay", "shapes.Cosine(k_decay=2.0)", sh.Cosine(k_decay=2.0)),
+        ("shape_polynomial", "shapes.Polynomial(power=2.0)", sh.Polynomial(power=2.0)),
+        ("shape_tanh", "shapes.Tanh(lower=-7.0, upper=3.0)", sh.Tanh(lower=-7.0, upper=3.0)),
+        ("shape_rex", "shapes.Rex(d=0.5)", sh.Rex(d=0.5)),
+    ]
+
+
+#: Steps of a shape picture, and its size in pixels.
+SHAPE_STEPS, SHAPE_SIZE = 100, (320, 180)
+
+
+def shape_ramp(shape: Any) -> Any:
+    """The ramp a shape picture draws: 1 -> 0 (1 -> 0.01 for the geometric shape)."""
+    end = 0.01 if shape == "exponential" else 0.0
+    return lrsched.ramp(start_lr=1.0, end_lr=end, total_steps=SHAPE_STEPS, shape=shape)
+
+
+def composite_pictures() -> list[tuple[str, str, str, Any, int]]:
+    """Anchor parameters and composites: (file name, title, expression, schedule, steps)."""
+    c, sh = lrsched.cosine, lrsched.shapes
+    base = c(base_lr=1e-3, min_lr=0.0, total_steps=1000)
+    return [
+        (
+            "cosine_exponent",
+            "cosine exponent (optax)",
+            "cosine(base_lr=1e-3, min_lr=0.0, total_steps=1000, exponent=2.0)",
+            c(base_lr=1e-3, min_lr=0.0, total_steps=1000, exponent=2.0),
+            1000,
+        ),
+        (
+            "cosine_num_cycles",
+            "cosine num_cycles (transformers)",
+            "100 >> cosine(base_lr=1e-3, min_lr=0.0, total_steps=900, num_cycles=1.5)",
+            100 >> c(base_lr=1e-3, min_lr=0.0, total_steps=900, num_cycles=1.5),
+            1000,
+        ),
+        (
+            "cycles",
+            "s.cycles(c): hard restarts",
+            "cosine(base_lr=1e-3, min_lr=0.0, total_steps=1000).cycles(2.5)",
+            base.cycles(2.5),
+            1100,
+        ),
+        (
+            "cooldown",
+            "s.cooldown(at=, steps=)",
+            "cosine(base_lr=1e-3, min_lr=0.0, total_steps=1000)"
+            '.cooldown(at=600, steps=200, end_lr=1e-4, shape="cosine")',
+            base.cooldown(at=600, steps=200, end_lr=1e-4, shape="cosine"),
+            1000,
+        ),
+        (
+            "skip",
+            "s.skip(n)",
+            "linear(start_lr=1e-5, end_lr=1e-3, total_steps=100)"
+            " + cosine(base_lr=1e-3, min_lr=0.0, total_steps=1000).skip(100)",
+            lrsched.linear(start_lr=1e-5, end_lr=1e-3, total_steps=100) + base.skip(100),
+            1000,
+        ),
+        (
+            "product",
+            "a * b",
+            "(constant(lr=0.1).for_steps(100) + constant(lr=1.0))"
+            " * exponential(base_lr=1e-3, gamma=0.998)",
+            (lrsched.constant(lr=0.1).for_steps(100) + lrsched.constant(lr=1.0))
+            * lrsched.exponential(base_lr=1e-3, gamma=0.998),
+            1000,
+        ),
+        (
+            "clip",
+            "s.clip(min_lr=, max_lr=)",
+            "exponential(base_lr=1e-3, gamma=0.995).clip(min_lr=1e-4)",
+            lrsched.exponential(base_lr=1e-3, gamma=0.995).clip(min_lr=1e-4),
+            1000,
+        ),
+        (
+            "noise",
+            "s.noise(...) (timm's rule)",
+            "cosine(base_lr=1e-3, min_lr=0.0, total_steps=1000)"
+            ".noise(start=100, end=700, pct=0.2, std=0.5)",
+            base.noise(start=100, end=700, pct=0.2, std=0.5),
+            1000,
+        ),
+        (
+            "tanh",
+            "timm's TanhLRScheduler",
+            "ramp(start_lr=1e-3, end_lr=1e-5, total_steps=1000,"
+            " shape=shapes.Tanh(lower=-7.0, upper=3.0)) + constant(lr=1e-5)",
+            lrsched.ramp(
+                start_lr=1e-3, end_lr=1e-5, total_steps=1000, shape=sh.Tanh(lower=-7.0, upper=3.0)
+            )
+            + lrsched.constant(lr=1e-5),
+            1100,
+        ),
+        (
+            "wsd_warmup_shapes",
+            "wsd(warmup=, decay=)",
+            "wsd(base_lr=1e-3, min_lr=1e-5, warmup_steps=200, stable_steps=500, decay_steps=300,"
+            ' warmup="cosine", decay="sqrt")',
+            lrsched.wsd(
+                base_lr=1e-3,
+                min_lr=1e-5,
+                warmup_steps=200,
+                stable_steps=500,
+                decay_steps=300,
+                warmup="cosine",
+                decay="sqrt",
+            ),
+            1000,
+        ),
+    ]
+
+
+def shapes_section(img: str) -> list[str]:
+    """The Shapes section of schedules.md and the anchor parameters and composites after it."""
+    parts = [
+        "## Shapes",
+        "",
+        "A shape is how a transition goes from its start value to its end value",
+        "(`lrsched.shapes`): `ramp(..., shape=)`, `warmup(..., shape=)`,",
+        "`wsd(warmup=, decay=)` and `s.cooldown(..., shape=)` take one. Each picture",
+        f"is `ramp(start_lr=1.0, end_lr=0.0, total_steps={SHAPE_STEPS}, shape=...)`.",
+        "",
+        "| shape | curve |",
+        "|---|---|",
+    ]
+    for name, written, _shape in shape_pictures():
+        parts.append(f"| `{written}` | ![{name}]({img}/{name}.svg) |")
+    parts += [
+        "",
+        "## Anchor parameters and composites",
+        "",
+        "The reference libraries' own curves (see migration.md for each",
+        "library's call and the golden case that proves it), drawn by lrsched.",
+        "",
+    ]
+    for name, title, expression, _schedule, _steps in composite_pictures():
+        parts += [f"### {title}", "", f"![{name}]({img}/{name}.svg)", "", f"`{expression}`", ""]
+    return parts
+
+
 # -- docstring to Markdown ----------------------------------------------------
 
 
@@ -181,6 +331,7 @@ def schedules_page(img: str) -> str:
             parts += [f"Reference: {_inline(refs)}", ""]
         args = ", ".join(f"{k}={v!r}" for k, v in params.items())
         parts += [f"Pictured: `{name}({args})`.", ""]
+    parts += shapes_section(img)
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -305,6 +456,16 @@ def write(out: Path) -> list[Path]:
     for name, (schedule, steps) in compositions().items():
         written.append(img / f"{name}.svg")
         written[-1].write_text(plot.to_svg(schedule, steps, title=name), encoding="utf-8")
+    width, height = SHAPE_SIZE
+    for name, written_as, shape in shape_pictures():
+        svg = plot.to_svg(
+            shape_ramp(shape), SHAPE_STEPS, width=width, height=height, title=written_as
+        )
+        written.append(img / f"{name}.svg")
+        written[-1].write_text(svg, encoding="utf-8")
+    for name, title, _expression, schedule, steps in composite_pictures():
+        written.append(img / f"{name}.svg")
+        written[-1].write_text(plot.to_svg(schedule, steps, title=title), encoding="utf-8")
     for page, text in (("schedules.md", schedules_page("img")), ("api.md", api_page())):
         written.append(out / page)
         written[-1].write_text(text, encoding="utf-8")

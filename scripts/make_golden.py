@@ -1,9 +1,10 @@
 """Regenerate the golden curves in tests/golden/*.json from the reference libraries.
 
-Run it with ``make golden`` (``python scripts/make_golden.py``). It needs the
-real reference libraries: torch, jax + optax and keras (``make
-install-integrations``) plus transformers and timm (``pip install transformers
-timm``); it stops with a clear message naming what is missing.
+Run it with ``make golden``, which installs the real reference libraries
+first: torch, jax + optax, keras and transformers (``make
+install-integrations``) plus timm (``pip install --no-deps timm``: its
+torchvision requirement would replace the pinned torch). ``python
+scripts/make_golden.py`` alone stops with a clear message naming what is missing.
 
 Every value is computed by the reference library in float64 (torch: a real
 ``torch.optim.SGD`` over a float64 parameter, stepped like a training loop;
@@ -27,8 +28,9 @@ Each file holds ``{"topic", "versions", "cases"}``; a case holds
 
 plateau.json holds metric sequences and torch's ReduceLROnPlateau rates instead.
 migration_<library>.json prove the rows of docs/migration.md (with migration.json,
-the compositions); tests/test_migration.py ties each row to its case. Regenerate
-some topics only with ``python scripts/make_golden.py migration_keras ...``.
+the compositions, and migration_anchors.json, the anchors' own curves of issue #14);
+tests/test_migration.py ties each row to its case. Regenerate some topics only with
+``python scripts/make_golden.py migration_keras ...``.
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ def _require(*names: str) -> None:
         sys.exit(
             "make_golden.py needs the reference libraries; missing: "
             + ", ".join(missing)
-            + "\n  install them with: make install-integrations && "
-            "python -m pip install transformers timm"
+            + "\n  install them with: make golden (make install-integrations, then "
+            "python -m pip install --no-deps timm)"
         )
 
 
@@ -1630,6 +1632,594 @@ def migration_keras_cases() -> list[Case]:
     return cases
 
 
+# -- every anchor's curve (issue #14): the rows that had no equivalent ---------------
+
+
+def _swa_curve(b: float, end: int, *, t_max: int | None, swa_start: int, **kw: Any) -> list[float]:
+    """torch's SWA recipe: a scheduler (CosineAnnealingLR) until *swa_start*, then SWALR.
+
+    The lr is read before each update; after the update the loop steps the
+    scheduler, or SWALR from update *swa_start* on (torch's docs' loop).
+    """
+    from torch.optim.swa_utils import SWALR
+
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([param], lr=b)
+    sched = None if t_max is None else tls.CosineAnnealingLR(opt, T_max=t_max)
+    swa = SWALR(opt, **kw)
+    lrs = []
+    for t in range(end + 1):
+        lrs.append(float(opt.param_groups[0]["lr"]))
+        opt.step()
+        if t >= swa_start or sched is None:
+            swa.step()
+        else:
+            sched.step()
+    return lrs
+
+
+def anchors_torch_cases() -> list[Case]:
+    cases: list[Case] = []
+    for b, f, end in [(0.1, 0.95, 200), (1.0, 0.9, 500)]:
+        curve = torch_curve(tls.MultiplicativeLR, b, end, lr_lambda=lambda _, f=f: f)
+        cases.append(
+            make_case(
+                f"MultiplicativeLR-lr{b}-factor{f}",
+                lrsched.exponential(base_lr=b, gamma=f),
+                ref(
+                    "torch",
+                    "torch.optim.lr_scheduler.MultiplicativeLR",
+                    lr=b,
+                    lr_lambda=f"lambda epoch: {f}",
+                ),
+                list(range(end + 1)),
+                curve,
+                note="a constant factor: lr * f**t (torch multiplies the previous lr each step)",
+            )
+        )
+
+    def chained_constant_exponential(opt: Any) -> Any:
+        return tls.ChainedScheduler(
+            [tls.ConstantLR(opt, factor=0.1, total_iters=2), tls.ExponentialLR(opt, gamma=0.9)]
+        )
+
+    def chained_linear_exponential(opt: Any) -> Any:
+        return tls.ChainedScheduler(
+            [
+                tls.LinearLR(opt, start_factor=0.1, total_iters=5),
+                tls.ExponentialLR(opt, gamma=0.95),
+            ]
+        )
+
+    b = 0.1
+    cases.append(
+        make_case(
+            f"ChainedScheduler-ConstantLR-ExponentialLR-lr{b}-factor0.1-T2-gamma0.9",
+            (lrsched.constant(lr=0.1).for_steps(2) + lrsched.constant(lr=1.0))
+            * lrsched.exponential(base_lr=b, gamma=0.9),
+            ref(
+                "torch",
+                "torch.optim.lr_scheduler.ChainedScheduler",
+                lr=b,
+                schedulers=["ConstantLR", "ExponentialLR"],
+                factor=0.1,
+                total_iters=2,
+                gamma=0.9,
+            ),
+            list(range(101)),
+            torch_curve(chained_constant_exponential, b, 100),
+            note="each chained scheduler multiplies the lr by its own ratio: a product of curves",
+        )
+    )
+    b = 0.5
+    cases.append(
+        make_case(
+            f"ChainedScheduler-LinearLR-ExponentialLR-lr{b}-start0.1-T5-gamma0.95",
+            lrsched.linear(start_lr=0.1, end_lr=1.0, total_steps=5)
+            * lrsched.exponential(base_lr=b, gamma=0.95),
+            ref(
+                "torch",
+                "torch.optim.lr_scheduler.ChainedScheduler",
+                lr=b,
+                schedulers=["LinearLR", "ExponentialLR"],
+                start_factor=0.1,
+                total_iters=5,
+                gamma=0.95,
+            ),
+            list(range(101)),
+            torch_curve(chained_linear_exponential, b, 100),
+            note="LinearLR's ratio to lr is linear(start_factor -> 1.0); ExponentialLR's lr",
+        )
+    )
+    for b, t_max, k, swa_lr, a, strategy in [
+        (0.1, 100, 75, 0.05, 5, "cos"),
+        (0.5, None, 0, 0.05, 10, "linear"),
+        (1.0, 50, 30, 0.2, 1, "cos"),
+    ]:
+        end = (k + a + 10) if t_max is None else t_max + 5
+        curve = _swa_curve(
+            b, end, t_max=t_max, swa_start=k, swa_lr=swa_lr, anneal_epochs=a,
+            anneal_strategy=strategy,
+        )  # fmt: skip
+        before: Any = (
+            lrsched.constant(lr=b)
+            if t_max is None
+            else lrsched.cosine(base_lr=b, min_lr=0.0, total_steps=t_max)
+        )
+        shape = "cosine" if strategy == "cos" else "linear"
+        extra = {} if t_max is None else {"T_max": t_max}
+        cases.append(
+            make_case(
+                f"SWALR-lr{b}-swa{swa_lr}-anneal{a}-{strategy}-start{k}-Tmax{t_max}",
+                before.cooldown(at=k, steps=a, end_lr=swa_lr, shape=shape),
+                ref(
+                    "torch",
+                    "torch.optim.swa_utils.SWALR",
+                    lr=b,
+                    swa_lr=swa_lr,
+                    anneal_epochs=a,
+                    anneal_strategy=strategy,
+                    swa_start=k,
+                    **extra,
+                ),
+                list(range(end + 1)),
+                curve,
+                note="CosineAnnealingLR(T_max) stepped until swa_start (none: SWALR from step 0), "
+                "then SWALR.step() after every update",
+            )
+        )
+    return cases
+
+
+def anchors_transformers_cases() -> list[Case]:
+    cases: list[Case] = []
+    func = "transformers.get_scheduler"
+
+    def hf_ref(name: str, b: float, **kw: Any) -> dict[str, Any]:
+        return ref("transformers", func, name=name, lr=b, **kw)
+
+    for b, w, total, cycles in [(0.1, 10, 100, 4), (1.0, 0, 50, 3), (0.5, 5, 38, 2.5)]:
+        kw: dict[str, Any] = {
+            "num_warmup_steps": w,
+            "num_training_steps": total,
+            "scheduler_specific_kwargs": {"num_cycles": cycles},
+        }
+        curve = _get_scheduler("cosine_with_restarts", b, total + 5, **kw)
+        cases.append(
+            make_case(
+                f"get_scheduler-cosine_with_restarts-lr{b}-W{w}-T{total}-cycles{cycles}-cut",
+                w >> lrsched.cosine(base_lr=b, min_lr=0.0, total_steps=total - w).cycles(cycles),
+                hf_ref("cosine_with_restarts", b, **kw),
+                list(range(total + 6)),
+                curve,
+                note="(T - W) / num_cycles need not be whole: restarts at frac(num_cycles * "
+                "progress); 0 from T on",
+            )
+        )
+    end = UNBOUNDED_END
+    for b, w, tau in [(0.1, 100, 10), (1.0, 10, 1000), (0.01, 1, 5)]:
+        kw = {"num_warmup_steps": w, "scheduler_specific_kwargs": {"timescale": tau}}
+        curve = _get_scheduler("inverse_sqrt", b, end, **kw)
+        steps = steps_upto(end, [w])
+        cases.append(
+            make_case(
+                f"get_scheduler-inverse_sqrt-lr{b}-W{w}-timescale{tau}",
+                lrsched.inverse_sqrt(base_lr=b, warmup_steps=w, timescale=tau),
+                hf_ref("inverse_sqrt", b, **kw),
+                steps,
+                pick(curve, steps),
+            )
+        )
+    for b, w, total, extra, schedule in [
+        (
+            1.0,
+            10,
+            100,
+            {"min_lr_rate": 0.1},
+            (10 >> lrsched.cosine(base_lr=1.0, min_lr=0.1, total_steps=90)).skip(1),
+        ),
+        (
+            0.1,
+            5,
+            50,
+            {"min_lr": 1e-3},
+            (5 >> lrsched.cosine(base_lr=0.1, min_lr=1e-3, total_steps=45)).skip(1),
+        ),
+        (
+            1.0,
+            10,
+            100,
+            {"min_lr_rate": 0.1, "warmup_lr_rate": 0.1},
+            lrsched.linear(start_lr=0.1, end_lr=1.0, total_steps=9)
+            + lrsched.cosine(base_lr=1.0, min_lr=0.1, total_steps=90),
+        ),
+        (
+            0.5,
+            4,
+            24,
+            {"min_lr_rate": 0.0, "warmup_lr_rate": 0.0},
+            lrsched.linear(start_lr=0.0, end_lr=0.5, total_steps=3)
+            + lrsched.cosine(base_lr=0.5, min_lr=0.0, total_steps=20),
+        ),
+    ]:
+        kw = {
+            "num_warmup_steps": w,
+            "num_training_steps": total,
+            "scheduler_specific_kwargs": extra,
+        }
+        curve = _get_scheduler("cosine_warmup_with_min_lr", b, total - 1, **kw)
+        tag = "-".join(f"{k}{v}" for k, v in extra.items())
+        cases.append(
+            make_case(
+                f"get_scheduler-cosine_warmup_with_min_lr-lr{b}-W{w}-T{total}-{tag}",
+                schedule,
+                hf_ref("cosine_warmup_with_min_lr", b, **kw),
+                list(range(total)),
+                curve,
+                note="steps 0..T-1 (the T training updates); past them transformers' cosine "
+                "climbs again (its progress passes 1 at T)",
+            )
+        )
+    for b, w, total, cycles in [(0.1, 10, 100, 1.0), (1.0, 0, 60, 1.5), (0.5, 5, 45, 0.25)]:
+        curve = _hf(
+            transformers.get_cosine_schedule_with_warmup,
+            b,
+            total,
+            num_warmup_steps=w,
+            num_training_steps=total,
+            num_cycles=cycles,
+        )
+        cases.append(
+            make_case(
+                f"get_cosine_schedule_with_warmup-lr{b}-W{w}-T{total}-cycles{cycles}",
+                w
+                >> lrsched.cosine(base_lr=b, min_lr=0.0, total_steps=total - w, num_cycles=cycles),
+                ref(
+                    "transformers",
+                    "transformers.get_cosine_schedule_with_warmup",
+                    lr=b,
+                    num_warmup_steps=w,
+                    num_training_steps=total,
+                    num_cycles=cycles,
+                ),
+                list(range(total + 1)),
+                curve,
+                note="steps 0..T: transformers' cosine is periodic past T, lrsched holds",
+            )
+        )
+    warmup_shapes: dict[str, Any] = {
+        "linear": "linear",
+        "cosine": "cosine",
+        "1-sqrt": lrsched.shapes.Polynomial(power=0.5),
+    }
+    for b, w, s, d, warm, decay, ratio in [
+        (1.0, 10, 20, 30, "cosine", "1-sqrt", 0.1),
+        (0.1, 20, 10, 20, "1-sqrt", "linear", 0.0),
+        (0.5, 8, 0, 12, "cosine", "cosine", 0.02),
+    ]:
+        total = w + s + d
+        curve = _hf(
+            transformers.get_wsd_schedule,
+            b,
+            total + 5,
+            num_warmup_steps=w,
+            num_stable_steps=s,
+            num_decay_steps=d,
+            warmup_type=warm,
+            decay_type=decay,
+            min_lr_ratio=ratio,
+        )
+        cases.append(
+            make_case(
+                f"get_wsd_schedule-lr{b}-W{w}-S{s}-D{d}-warmup_{warm}-{decay}-ratio{ratio}",
+                lrsched.wsd(
+                    base_lr=b,
+                    min_lr=b * ratio,
+                    warmup_steps=w,
+                    stable_steps=s,
+                    decay_steps=d,
+                    decay="sqrt" if decay == "1-sqrt" else decay,
+                    warmup=warmup_shapes[warm],
+                ),
+                ref(
+                    "transformers",
+                    "transformers.get_wsd_schedule",
+                    lr=b,
+                    num_warmup_steps=w,
+                    num_stable_steps=s,
+                    num_decay_steps=d,
+                    warmup_type=warm,
+                    decay_type=decay,
+                    min_lr_ratio=ratio,
+                ),
+                list(range(total + 6)),
+                curve,
+                note="the warmup rises from lr * min_lr_ratio; its '1-sqrt' is 1 - sqrt(1 - p), "
+                "lrsched's Polynomial(power=0.5) shape",
+            )
+        )
+    return cases
+
+
+def anchors_timm_cases() -> list[Case]:
+    cases: list[Case] = []
+    name = "timm.scheduler.CosineLRScheduler"
+    for b, t_init, lo, w, init in [(0.1, 100, 1e-4, 10, 1e-5), (1.0, 30, 0.0, 5, 0.0)]:
+        kw: dict[str, Any] = {
+            "t_initial": t_init,
+            "lr_min": lo,
+            "warmup_t": w,
+            "warmup_lr_init": init,
+            "warmup_prefix": False,
+        }
+        steps = list(range(t_init + 11))
+        cases.append(
+            make_case(
+                f"CosineLRScheduler-noprefix-lr{b}-t{t_init}-min{lo}-warmup{w}-init{init}",
+                lrsched.linear(start_lr=init, end_lr=b, total_steps=w)
+                + lrsched.cosine(base_lr=b, min_lr=lo, total_steps=t_init).skip(w),
+                ref("timm", name, lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.CosineLRScheduler, b, steps, **kw),
+                note="warmup_prefix=False: the warmup ramps to lr, then the cosine runs on the "
+                "absolute step (from its value at warmup_t); lr_min from t_initial on",
+            )
+        )
+    end = UNBOUNDED_END
+    for b, t_init, lo, mul, decay in [(0.1, 10, 1e-4, 2.0, 1.0), (1.0, 5, 0.0, 2.0, 0.5)]:
+        kw = {
+            "t_initial": t_init,
+            "lr_min": lo,
+            "cycle_mul": mul,
+            "cycle_decay": decay,
+            "cycle_limit": 10**9,
+        }
+        starts = [t_init * (2**i - 1) for i in range(20) if t_init * (2**i - 1) <= end]
+        steps = steps_upto(end, starts)
+        cases.append(
+            make_case(
+                f"CosineLRScheduler-lr{b}-t{t_init}-min{lo}-mul{mul}-decay{decay}",
+                lrsched.cosine_restarts(
+                    base_lr=b, min_lr=lo, cycle_steps=t_init, cycle_mult=mul, cycle_decay=decay
+                ),
+                ref("timm", name, lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.CosineLRScheduler, b, steps, **kw),
+                note="cycle_mul=2: timm's float log finds every restart over these steps "
+                "(t_initial * (2**i - 1)); it is not exact in general",
+            )
+        )
+    for b, t_init, lo, k in [(0.1, 100, 1e-4, 2.0), (1.0, 50, 0.0, 0.5)]:
+        kw = {"t_initial": t_init, "lr_min": lo, "k_decay": k}
+        steps = list(range(t_init + 11))
+        cases.append(
+            make_case(
+                f"CosineLRScheduler-lr{b}-t{t_init}-min{lo}-k_decay{k}",
+                lrsched.cosine(base_lr=b, min_lr=lo, total_steps=t_init, k_decay=k),
+                ref("timm", name, lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.CosineLRScheduler, b, steps, **kw),
+                note="k_decay warps the progress: cos(pi * t**k / t_initial**k)",
+            )
+        )
+    for b, t_init, lo, p, k in [(0.1, 100, 1e-4, 2.0, 0.5), (1.0, 50, 0.0, 1.0, 3.0)]:
+        kw = {"t_initial": t_init, "lr_min": lo, "power": p, "k_decay": k}
+        steps = list(range(t_init + 11))
+        cases.append(
+            make_case(
+                f"PolyLRScheduler-lr{b}-t{t_init}-min{lo}-power{p}-k_decay{k}",
+                lrsched.polynomial(base_lr=b, min_lr=lo, total_steps=t_init, power=p, k_decay=k),
+                ref("timm", "timm.scheduler.PolyLRScheduler", lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.PolyLRScheduler, b, steps, **kw),
+                note="(1 - t**k / t_initial**k) ** power",
+            )
+        )
+    for b, t_init, lo, lb, ub in [(0.1, 100, 1e-4, -7.0, 3.0), (1.0, 50, 0.0, -6.0, 4.0)]:
+        kw = {"t_initial": t_init, "lr_min": lo, "lb": lb, "ub": ub}
+        steps = list(range(t_init + 11))
+        cases.append(
+            make_case(
+                f"TanhLRScheduler-lr{b}-t{t_init}-min{lo}-lb{lb}-ub{ub}",
+                lrsched.ramp(
+                    start_lr=b,
+                    end_lr=lo,
+                    total_steps=t_init,
+                    shape=lrsched.shapes.Tanh(lower=lb, upper=ub),
+                )
+                + lrsched.constant(lr=lo),
+                ref("timm", "timm.scheduler.TanhLRScheduler", lr=b, **kw),
+                steps,
+                _timm_curve(timm_scheduler.TanhLRScheduler, b, steps, **kw),
+                note="cycle_limit=1 (the default): lr_min from t_initial on, where the "
+                "unnormalised tanh would still be above it (its value at 0 is slightly below lr)",
+            )
+        )
+    return cases
+
+
+def anchors_optax_cases() -> list[Case]:
+    cases: list[Case] = []
+    for b, d, g, end_value, end in [
+        (1.0, 10, 0.5, 1e-3, UNBOUNDED_END),
+        (0.1, 100, 0.1, 1e-5, UNBOUNDED_END),
+        (1e-3, 1, 1.1, 1.0, 200),
+    ]:
+        fn: Any = optax.exponential_decay(
+            init_value=b, transition_steps=d, decay_rate=g, end_value=end_value
+        )
+        steps = steps_upto(end, range(d, end, d) if d >= 100 else ())
+        base = lrsched.exponential(base_lr=b, gamma=g, decay_steps=d)
+        cases.append(
+            make_case(
+                f"exponential_decay-lr{b}-steps{d}-rate{g}-end{end_value}",
+                base.clip(min_lr=end_value) if g < 1 else base.clip(max_lr=end_value),
+                ref(
+                    "optax",
+                    "optax.exponential_decay",
+                    init_value=b,
+                    transition_steps=d,
+                    decay_rate=g,
+                    end_value=end_value,
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note="end_value is a floor for a decay (decay_rate < 1), a ceiling for growth",
+            )
+        )
+    for b, d, alpha, e in [(1.0, 100, 0.1, 2.0), (0.1, 1000, 0.0, 0.5), (2.0, 9, 0.5, 3.0)]:
+        fn = optax.cosine_decay_schedule(init_value=b, decay_steps=d, alpha=alpha, exponent=e)
+        steps = steps_upto(d + 5, [d])
+        cases.append(
+            make_case(
+                f"cosine_decay_schedule-lr{b}-T{d}-alpha{alpha}-exponent{e}",
+                lrsched.cosine(base_lr=b, min_lr=alpha * b, total_steps=d, exponent=e),
+                ref(
+                    "optax",
+                    "optax.cosine_decay_schedule",
+                    init_value=b,
+                    decay_steps=d,
+                    alpha=alpha,
+                    exponent=e,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
+    for init, peak, w, d, end_value, e in [
+        (0.0, 1.0, 10, 100, 0.0, 2.0),
+        (1e-5, 0.1, 100, 1000, 1e-4, 0.5),
+    ]:
+        fn = optax.warmup_cosine_decay_schedule(
+            init_value=init,
+            peak_value=peak,
+            warmup_steps=w,
+            decay_steps=d,
+            end_value=end_value,
+            exponent=e,
+        )
+        steps = steps_upto(d + 5, [w, d])
+        cases.append(
+            make_case(
+                f"warmup_cosine_decay_schedule-init{init}-peak{peak}-W{w}-D{d}-end{end_value}"
+                f"-exponent{e}",
+                lrsched.warmup(steps=w, start_lr=init)
+                >> lrsched.cosine(base_lr=peak, min_lr=end_value, total_steps=d - w, exponent=e),
+                ref(
+                    "optax",
+                    "optax.warmup_cosine_decay_schedule",
+                    init_value=init,
+                    peak_value=peak,
+                    warmup_steps=w,
+                    decay_steps=d,
+                    end_value=end_value,
+                    exponent=e,
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note="optax's decay_steps includes the warmup; its alpha is end_value / peak_value",
+            )
+        )
+    for kind, init, scales, schedule in [
+        (
+            "cosine",
+            1.0,
+            {100: 0.5, 200: 0.1},
+            lrsched.ramp(start_lr=1.0, end_lr=0.5, total_steps=100, shape="cosine")
+            + lrsched.ramp(start_lr=0.5, end_lr=0.05, total_steps=100, shape="cosine"),
+        ),
+        (
+            "linear",
+            0.1,
+            {10: 10.0, 110: 0.0},
+            lrsched.linear(start_lr=0.1, end_lr=1.0, total_steps=10)
+            + lrsched.linear(start_lr=1.0, end_lr=0.0, total_steps=100),
+        ),
+    ]:
+        fn = optax.piecewise_interpolate_schedule(
+            interpolate_type=kind, init_value=init, boundaries_and_scales=scales
+        )
+        last = max(scales)
+        steps = list(range(last + 11))
+        cases.append(
+            make_case(
+                f"piecewise_interpolate_schedule-{kind}-lr{init}-"
+                + "_".join(f"{k}x{v}" for k, v in scales.items()),
+                schedule,
+                ref(
+                    "optax",
+                    "optax.piecewise_interpolate_schedule",
+                    interpolate_type=kind,
+                    init_value=init,
+                    boundaries_and_scales=scales,
+                ),
+                steps,
+                [float(np.asarray(fn(jnp.asarray(s, dtype=jnp.int64)))) for s in steps],
+                note="one ramp per interval between the running products of the scales; optax "
+                "evaluated one step at a time (it broadcasts the step against its boundaries)",
+            )
+        )
+    return cases
+
+
+def anchors_keras_cases() -> list[Case]:
+    cases: list[Case] = []
+    sch = keras.optimizers.schedules
+    end = UNBOUNDED_END
+    for b, first, t_mul, m_mul, alpha in [
+        (1.0, 10, 2.0, 0.5, 0.1),
+        (0.1, 50, 1.0, 0.8, 0.2),
+    ]:
+        starts, start, length = [], 0, first
+        while start <= end:
+            starts.append(start)
+            start, length = start + length, int(length * t_mul)
+        steps = steps_upto(end, starts)
+        fn = sch.CosineDecayRestarts(
+            initial_learning_rate=b, first_decay_steps=first, t_mul=t_mul, m_mul=m_mul, alpha=alpha
+        )
+        cases.append(
+            make_case(
+                f"CosineDecayRestarts-lr{b}-first{first}-t_mul{t_mul}-m_mul{m_mul}-alpha{alpha}"
+                "-amplitude",
+                lrsched.cosine_restarts(
+                    base_lr=b,
+                    min_lr=alpha * b,
+                    cycle_steps=first,
+                    cycle_mult=t_mul,
+                    cycle_decay=m_mul,
+                    decay_mode="amplitude",
+                ),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.CosineDecayRestarts",
+                    initial_learning_rate=b,
+                    first_decay_steps=first,
+                    t_mul=t_mul,
+                    m_mul=m_mul,
+                    alpha=alpha,
+                ),
+                steps,
+                _keras_curve(fn, steps),
+                note="decay_mode='amplitude': alpha * lr + (1 - alpha) * lr * m_mul**i * cosine; "
+                + KERAS_COS_NOTE,
+                atol=KERAS_COS_ATOL * b,
+            )
+        )
+    return cases
+
+
+def migration_anchors_cases() -> list[Case]:
+    """The rows of docs/migration.md for the anchors' own curves (shapes, arithmetic, issue #14)."""
+    return [
+        *anchors_torch_cases(),
+        *anchors_transformers_cases(),
+        *anchors_timm_cases(),
+        *anchors_optax_cases(),
+        *anchors_keras_cases(),
+    ]
+
+
 # -- reduce on plateau ----------------------------------------------------------
 
 
@@ -1803,6 +2393,10 @@ TOPICS: dict[str, tuple[Callable[[], list[Case]], tuple[str, ...]]] = {
     "migration_timm": (migration_timm_cases, ("timm", "torch")),
     "migration_optax": (migration_optax_cases, ("jax", "optax")),
     "migration_keras": (migration_keras_cases, ("keras", "keras_backend", "jax")),
+    "migration_anchors": (
+        migration_anchors_cases,
+        ("torch", "transformers", "timm", "jax", "optax", "keras", "keras_backend"),
+    ),
 }
 
 

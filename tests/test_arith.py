@@ -75,6 +75,21 @@ class TestProduct:
         """At every step the product is a(t) * b(t), to the bit."""
         assert (a * b)(t) == a(t) * b(t)
 
+    @given(
+        leaf_schedules(),
+        leaf_schedules(),
+        st.lists(st.floats(0, 10), min_size=4, max_size=4),
+        st.integers(0, 10_000),
+    )
+    def test_within_the_factors_bounds(
+        self, a: lrsched.BaseSchedule, b: lrsched.BaseSchedule, ends: list[float], t: int
+    ) -> None:
+        """Factors bounded in [l1, h1] and [l2, h2] give a product in [l1 * l2, h1 * h2]."""
+        l1, h1 = sorted(ends[:2])
+        l2, h2 = sorted(ends[2:])
+        value = (a.clip(min_lr=l1, max_lr=h1) * b.clip(min_lr=l2, max_lr=h2))(t)
+        assert l1 * l2 <= value <= h1 * h2
+
 
 class TestClip:
     """Tests for ``s.clip(min_lr=, max_lr=)``."""
@@ -230,6 +245,61 @@ class TestNoise:
         variance = 1 - 2 * a * phi / (2 * big_phi - 1)
         measured = sum(v * v for v in values) / len(values)
         assert measured == pytest.approx(variance, rel=0.08)
+
+    @pytest.mark.parametrize(
+        ("noise_range_t", "kind", "pct", "std", "seed"),
+        [
+            ((10, 50), "normal", 0.67, 1.0, 42),
+            (30, "uniform", 0.2, 1.0, 0),
+            ((0, 5), "normal", 0.1, 2.0, 7),
+        ],
+    )
+    def test_timm_rule(
+        self, noise_range_t: int | tuple[int, int], kind: str, pct: float, std: float, seed: int
+    ) -> None:
+        """The rule of timm.scheduler.Scheduler, transcribed, with lrsched's generator.
+
+        ``_is_apply_noise``, ``_calculate_noise`` and ``_add_noise`` below are
+        timm's code; only its ``torch.Generator`` (seeded ``noise_seed + t``,
+        drawing ``randn`` and ``rand``) is replaced by lrsched's counter-based
+        stream, which is why the values cannot equal timm's.
+        """
+        from lrsched._noise import _mix, _uniform
+
+        class Generator:  # torch.Generator's interface, lrsched's stream
+            def manual_seed(self, s: int) -> None:
+                self.key, self.k = _mix(s & ((1 << 64) - 1)), 0
+
+            def rand(self) -> float:
+                self.k += 1
+                return _uniform(self.key, self.k - 1)
+
+            def randn(self) -> float:  # Box-Muller over two draws
+                u1, u2 = 1.0 - self.rand(), self.rand()
+                return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+        def is_apply_noise(t: int) -> bool:
+            if isinstance(noise_range_t, (list, tuple)):
+                return noise_range_t[0] <= t < noise_range_t[1]
+            return t >= noise_range_t
+
+        def calculate_noise(t: int) -> float:
+            g = Generator()
+            g.manual_seed(seed + t)
+            if kind == "normal":
+                while True:
+                    noise = g.randn() * std
+                    if abs(noise) < pct:
+                        return noise
+            return 2 * (g.rand() - 0.5) * pct
+
+        def add_noise(lr: float, t: int) -> float:
+            return lr + lr * calculate_noise(t) if is_apply_noise(t) else lr
+
+        start, end = noise_range_t if isinstance(noise_range_t, tuple) else (noise_range_t, None)
+        s = COS.noise(start=start, end=end, pct=pct, std=std, kind=kind, seed=seed)
+        for t in range(60):
+            assert s(t) == pytest.approx(add_noise(COS(t), t), rel=1e-15, abs=0.0), t
 
     def test_state_round_trip(self) -> None:
         """A noisy schedule survives state_dict -> json -> from_state_dict, same values."""

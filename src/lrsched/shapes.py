@@ -187,11 +187,12 @@ class Exponential(Shape):
     """
 
     def interpolate(self, m: Math) -> Interpolator:
-        """``a * (z / a) ** p`` (with the ``k_decay`` warp)."""
-        log, exp, k = m.log, m.exp, self.k_decay
+        """``a * (z / a) ** p`` (with the ``k_decay`` warp), exactly *z* at ``p = 1``."""
+        # exp(log(z / a)) rounds: a ramp 1e-8 -> 1.0 would end at 1.0000000000000018
+        log, exp, where, k = m.log, m.exp, m.where, self.k_decay
         if k == 1.0:
-            return lambda a, z, p: a * exp(p * log(z / a))
-        return lambda a, z, p: a * exp(p**k * log(z / a))
+            return lambda a, z, p: where(p >= 1, z, a * exp(p * log(z / a)))
+        return lambda a, z, p: where(p >= 1, z, a * exp(p**k * log(z / a)))
 
     def check_ends(self, start: float, end: float, what: str) -> None:
         """Both ends must be > 0."""
