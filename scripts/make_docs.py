@@ -18,6 +18,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 import lrsched
 from lrsched import plot
 
@@ -423,8 +425,14 @@ def api_page() -> str:
             parts.append(f"- `{name}{_signature(obj)}`: {_inline(first)}")
         parts.append("")
     parts += ["## Other modules", ""]
-    for module in ("lrsched.plot", "lrsched.torch", "lrsched.keras"):
-        parts.append(f"- `{module}`: see [integrations](integrations.md) and [cli](cli.md).")
+    parts += [
+        "- `lrsched.plot`: `to_svg`, `sparkline`, `boundaries`, `default_steps` and `plot`;"
+        " see [plots](plots.md).",
+        "- `lrsched.torch`: `LRScheduler`, a `torch.optim.lr_scheduler.LRScheduler`;"
+        " see [integrations](integrations.md).",
+        "- `lrsched.keras`: `LearningRateSchedule`; see [integrations](integrations.md).",
+        "- `lrsched.cli`: the `lrsched` command (`main`, `run`); see [cli](cli.md).",
+    ]
     missing = sorted(set(lrsched.__all__) - listed - {"__version__"})
     shown = {getattr(lrsched, m) for m in listed}
     shown |= {getattr(obj, "__wrapped__", obj) for obj in shown}  # spelled constructors
@@ -435,13 +443,50 @@ def api_page() -> str:
 
 
 def _signature(obj: Any) -> str:
+    """The call as a user writes it: the class's parameters (no ``-> None``), defaults as code."""
+    target = getattr(obj, "__wrapped__", obj)
+    if isinstance(target, type) and attrs.has(target):
+        fields = [f for f in attrs.fields(target) if f.init]
+        parts, star = [], False
+        for f in fields:
+            if f.kw_only and not star:
+                parts.append("*")
+                star = True
+            text = f"{f.alias or f.name}: {_annotation(f.type)}"
+            if f.default is not attrs.NOTHING:
+                default = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default
+                text += f" = {default!r}"
+            parts.append(text)
+        return f"({', '.join(parts)})"
     try:
         sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return ""
-    text = str(sig).replace("'", "")
+    params = []
+    for p in sig.parameters.values():
+        text = p.name if p.kind is not p.VAR_KEYWORD else f"**{p.name}"
+        if p.annotation is not p.empty:
+            text += f": {_annotation(p.annotation)}"
+        if p.default is not p.empty:
+            text += f" = {p.default!r}"
+        params.append((p.kind, text))
+    out, star = [], False
+    for kind, text in params:
+        if kind is inspect.Parameter.KEYWORD_ONLY and not star:
+            out.append("*")
+            star = True
+        out.append(text)
+    ret = ""
+    if sig.return_annotation is not sig.empty:
+        ret = f" -> {_annotation(sig.return_annotation)}"
+    return f"({', '.join(out)}){ret}"
+
+
+def _annotation(tp: Any) -> str:
+    """A type annotation as written in the source (``int | None``, not ``Optional[...]``)."""
+    text = tp if isinstance(tp, str) else getattr(tp, "__name__", None) or repr(tp)
     text = re.sub(r"lrsched\.\w+\.", "", text)
-    return text if len(text) < 120 else "(...)"
+    return text.replace("typing.", "")
 
 
 def write(out: Path) -> list[Path]:
