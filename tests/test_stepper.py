@@ -451,3 +451,15 @@ class TestLoadErrors:
         with pytest.raises(ScheduleMismatchError):
             it.load_state_dict(other.state_dict())
         assert (it.step, it.schedule) == (1, constant(lr=1.0))
+
+
+class TestEnd:
+    """Tests for ``stepper.end``: where it stops (for progress bars)."""
+
+    def test_end(self) -> None:
+        """stop if given, else total_steps of a bounded schedule, else None."""
+        bounded = lrsched.linear(start_lr=1.0, end_lr=0.0, total_steps=10)
+        assert bounded.iter().end == 10
+        assert bounded.iter(stop=4).end == 4
+        assert lrsched.constant(lr=1.0).iter().end is None
+        assert lrsched.constant(lr=1.0).iter(stop=7).end == 7

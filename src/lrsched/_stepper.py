@@ -171,6 +171,16 @@ class Stepper(Iterator[Any]):
         return f"{type(self).__name__}({self.schedule!r}, step={self.step}{stop})"
 
     @property
+    def end(self) -> int | None:
+        """The step it stops at: *stop*, else a bounded schedule's ``total_steps``, else ``None``.
+
+        With `step`, what a progress bar needs after a resume::
+
+            tqdm(stepper, initial=stepper.step, total=stepper.end)
+        """
+        return None if self._end == _NO_END else self._end
+
+    @property
     def lr(self) -> Any:
         """The value of the current `step` (what the next ``next()`` returns), without advancing."""
         return self._fn(self.step)
