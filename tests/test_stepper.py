@@ -457,7 +457,7 @@ class TestEnd:
     """Tests for ``stepper.end``: where it stops (for progress bars)."""
 
     def test_end(self) -> None:
-        """stop if given, else total_steps of a bounded schedule, else None."""
+        """Stop if given, else total_steps of a bounded schedule, else None."""
         bounded = lrsched.linear(start_lr=1.0, end_lr=0.0, total_steps=10)
         assert bounded.iter().end == 10
         assert bounded.iter(stop=4).end == 4
