@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from ._groups import Groups, groups, layerwise
     from ._momentum import CycleMomentum
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
+    from ._plans import Plan, PlanChangeWarning, Resume, Share, optimizer_updates, rest, share
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
     from ._steps import Constant, Exponential, MultiStep, StepDecay
@@ -120,15 +121,19 @@ __all__ = [
     "PerEpoch",
     "PiecewiseConstant",
     "PiecewiseLinear",
+    "Plan",
+    "PlanChangeWarning",
     "Polynomial",
     "Product",
     "Ramp",
     "ReduceOnPlateau",
+    "Resume",
     "ScaleByGroup",
     "Scaled",
     "Schedule",
     "ScheduleMismatchError",
     "Sequential",
+    "Share",
     "StepDecay",
     "Stepper",
     "SupportsArrayNamespace",
@@ -152,6 +157,7 @@ __all__ = [
     "linear",
     "multi_step",
     "one_cycle",
+    "optimizer_updates",
     "piecewise_constant",
     "piecewise_linear",
     "polynomial",
@@ -160,10 +166,12 @@ __all__ = [
     "reduce_on_plateau",
     "register",
     "registered_types",
+    "rest",
     "sample",
     "scale_by_group",
     "sequential",
     "shapes",
+    "share",
     "step_decay",
     "triangular",
     "triangular2",

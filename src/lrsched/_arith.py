@@ -15,7 +15,7 @@ import attrs
 
 from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
 from ._math import SCALAR, Kernel, Math
-from ._validate import as_float, as_int, check_count, check_lr, short_repr, to_float
+from ._validate import as_duration, as_float, check_count, check_lr, short_repr, to_float
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
 __all__ = ["Clip", "Cooldown", "Product"]
@@ -199,8 +199,8 @@ class Cooldown(ValueEq, BaseSchedule):
     """
 
     schedule: Schedule = attrs.field()
-    at: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
-    steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(1))
+    at: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
+    steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(1))
     end_lr: float = attrs.field(kw_only=True, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(kw_only=True, default="linear", validator=check_shape)
 

@@ -32,9 +32,12 @@ from typing import (
 from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from ._arith import Clip, Cooldown, Product
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
     from ._groups import Groups
+    from ._plans import Share
     from ._stepper import Stepper
     from .shapes import ShapeLike
 
@@ -87,6 +90,21 @@ def check_step(step: Any) -> int | float:
     raise ValueError(f"step must be a finite number >= 0, got {step!r}")
 
 
+#: The types of values that make a schedule a plan (`lrsched.Share`, `lrsched.Plan`),
+#: added when `lrsched._plans` loads: until then no constructor looks for them.
+PENDING: set[type] = set()
+
+
+def _pending(value: object, depth: int = 0) -> bool:
+    """Whether *value* is (or a sequence, or a pair in a sequence, holds) a share or a plan."""
+    cls = value.__class__
+    if cls in PENDING:
+        return True
+    if (cls is tuple or cls is list) and depth < 2:
+        return any(_pending(v, depth + 1) for v in value)  # type: ignore[attr-defined]
+    return False
+
+
 class _Node:
     """What every schedule-like object shares: validated calls, iteration, state.
 
@@ -98,6 +116,19 @@ class _Node:
 
     _fn: Kernel
     _depth: int
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # A constructor given a share of the training (or a plan as a child)
+        # builds a plan, resolved later by .over(total_steps=N): the class's
+        # __init__ does not run then (the result is not an instance of cls).
+        if PENDING and (
+            any(_pending(a) for a in args) or any(_pending(v) for v in kwargs.values())
+        ):
+            from ._plans import Plan
+
+            # typed as the class it resolves to: over() returns one
+            return Plan.of(cls, args, kwargs)  # type: ignore[return-value]
+        return object.__new__(cls)
 
     def __attrs_post_init__(self) -> None:
         # Every schedule that can be built can be saved and loaded back:
@@ -348,7 +379,25 @@ class BaseSchedule(_Node):
         def __call__(self, step: float | SupportsIndex, /) -> float: ...
         def __call__(self, step: Any, /) -> Any: ...
 
-    def for_steps(self, steps: int) -> Bounded:
+    def over(self, *, total_steps: int) -> Self:
+        """This schedule with its shares of the training resolved (see `lrsched.Plan.over`).
+
+        A schedule without shares has nothing to resolve and is returned as it
+        is, so ``over`` is idempotent: ``s.over(total_steps=n).over(total_steps=n)``
+        is ``s.over(total_steps=n)``. A bounded one longer than *total_steps*
+        raises ``ValueError``.
+
+        Examples:
+            >>> from lrsched import cosine, share
+            >>> plan = share(0.1) >> cosine(base_lr=1.0, min_lr=0.0, total_steps=share(0.9))
+            >>> plan.over(total_steps=100).total_steps
+            100
+        """
+        from ._plans import over
+
+        return over(self, total_steps)  # type: ignore[no-any-return]
+
+    def for_steps(self, steps: int | Share) -> Bounded:
         """This schedule bounded to *steps* steps: ``self(t)`` for ``t < steps``, then held.
 
         Examples:
@@ -411,7 +460,12 @@ class BaseSchedule(_Node):
         return Clip(self, min_lr=min_lr, max_lr=max_lr)
 
     def cooldown(
-        self, *, at: int, steps: int, end_lr: float = 0.0, shape: ShapeLike = "linear"
+        self,
+        *,
+        at: int | Share,
+        steps: int | Share,
+        end_lr: float = 0.0,
+        shape: ShapeLike = "linear",
     ) -> Cooldown:
         """This schedule until step *at*, then a transition from ``self(at)`` to *end_lr*.
 

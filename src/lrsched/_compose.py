@@ -29,9 +29,11 @@ from ._base import (
 )
 from ._math import SCALAR, Kernel, Math
 from ._validate import (
+    as_duration,
     as_float,
     as_int,
     check_count,
+    check_duration,
     check_flag,
     check_lr,
     short_repr,
@@ -130,7 +132,7 @@ class WithWarmup(ValueEq, BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    warmup_steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
+    warmup_steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
     start_lr: float = attrs.field(kw_only=True, default=0.0, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(
         kw_only=True, default="linear", validator=check_shape, metadata={OMIT_DEFAULT: True}
@@ -186,7 +188,7 @@ class Warmup:
         (0.5, 0.75, 1.0)
     """
 
-    steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    steps: int = attrs.field(converter=as_duration, validator=check_duration(0))
     start_lr: float = attrs.field(default=0.0, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(default="linear", validator=check_shape)
 
@@ -295,7 +297,7 @@ class Bounded(ValueEq, BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
+    steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
 
     @property
     def total_steps(self) -> int:

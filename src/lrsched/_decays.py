@@ -16,6 +16,7 @@ import attrs
 from ._base import BaseSchedule, ValueEq
 from ._math import Kernel, Math
 from ._validate import (
+    as_duration,
     as_float,
     as_int,
     check_count,
@@ -57,7 +58,7 @@ class Linear(ValueEq, BaseSchedule):
 
     start_lr: float = attrs.field(converter=as_float, validator=check_lr)
     end_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
         s, e, total, minimum = self.start_lr, self.end_lr, self.total_steps, m.minimum
@@ -95,7 +96,7 @@ class Ramp(ValueEq, BaseSchedule):
 
     start_lr: float = attrs.field(converter=as_float, validator=check_lr)
     end_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
     shape: ShapeLike = attrs.field(default="linear", validator=check_shape)
 
     def __attrs_post_init__(self) -> None:
@@ -132,7 +133,7 @@ class Polynomial(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
     power: float = attrs.field(converter=as_float, validator=check_positive)
 
     def _kernel(self, m: Math) -> Kernel:
@@ -169,7 +170,7 @@ class Cosine(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
         b, lo, total, cos, minimum = self.base_lr, self.min_lr, self.total_steps, m.cos, m.minimum

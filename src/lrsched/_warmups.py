@@ -13,8 +13,8 @@ import attrs
 from ._base import OMIT_DEFAULT, BaseSchedule, ValueEq
 from ._math import Kernel, Math
 from ._validate import (
+    as_duration,
     as_float,
-    as_int,
     check_count,
     check_le,
     check_lr,
@@ -51,7 +51,7 @@ class InverseSqrt(ValueEq, BaseSchedule):
     """
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    warmup_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
         b, w, sqrt, maximum = self.base_lr, self.warmup_steps, m.sqrt, m.maximum
@@ -101,9 +101,9 @@ class Wsd(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
-    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(0))
-    stable_steps: int = attrs.field(converter=as_int, validator=check_count(0))
-    decay_steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    warmup_steps: int = attrs.field(converter=as_duration, validator=check_count(0))
+    stable_steps: int = attrs.field(converter=as_duration, validator=check_count(0))
+    decay_steps: int = attrs.field(converter=as_duration, validator=check_count(0))
     decay: ShapeLike = attrs.field(default="linear", validator=check_shape)
     warmup: ShapeLike = attrs.field(
         default="linear", validator=check_shape, metadata={OMIT_DEFAULT: True}
