@@ -42,6 +42,9 @@ from ._validate import (
 )
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
+if TYPE_CHECKING:
+    from ._plans import Share
+
 __all__ = [
     "Bounded",
     "PerEpoch",
@@ -59,7 +62,7 @@ __all__ = [
 
 #: A phase of `sequential`: a schedule, or a ``(schedule, steps)`` pair (or
 #: ``(steps, schedule)``, the order of lrsched 0.3).
-Phase: TypeAlias = Schedule | tuple[Schedule, int] | tuple[int, Schedule]
+Phase: TypeAlias = Schedule | tuple[Schedule, "int | Share"] | tuple["int | Share", Schedule]
 
 _S = TypeVar("_S", bound=Schedule)
 _N = TypeVar("_N", bound=_Node)
@@ -209,7 +212,7 @@ class Warmup:
         )
 
 
-def warmup(*, steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear") -> Warmup:
+def warmup(*, steps: int | Share, start_lr: float = 0.0, shape: ShapeLike = "linear") -> Warmup:
     """A warmup of *steps* steps from *start_lr*, to prepend with ``>>``.
 
     Args:
@@ -230,16 +233,20 @@ def warmup(*, steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear") ->
 def with_warmup(
     schedule: _G,
     *,
-    warmup_steps: int,
+    warmup_steps: int | Share,
     start_lr: float = 0.0,
     shape: ShapeLike = "linear",
 ) -> _G: ...
 @overload
 def with_warmup(
-    schedule: _S, *, warmup_steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear"
+    schedule: _S, *, warmup_steps: int | Share, start_lr: float = 0.0, shape: ShapeLike = "linear"
 ) -> WithWarmup | _S: ...
 def with_warmup(
-    schedule: object, *, warmup_steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear"
+    schedule: object,
+    *,
+    warmup_steps: int | Share,
+    start_lr: float = 0.0,
+    shape: ShapeLike = "linear",
 ) -> object:
     """*schedule* with a linear warmup from *start_lr* prepended (see `WithWarmup`).
 
