@@ -39,6 +39,7 @@ MIGRATION_TOPICS = [
     "migration_timm",
     "migration_optax",
     "migration_keras",
+    "migration_plans",
 ]
 CURVE_TOPICS = ["torch", "optax", "keras", "numpy", "timm", "transformers", "migration"]
 
