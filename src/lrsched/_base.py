@@ -95,13 +95,19 @@ def check_step(step: Any) -> int | float:
 PENDING: set[type] = set()
 
 
-def _pending(value: object, depth: int = 0) -> bool:
-    """Whether *value* is (or a sequence, or a pair in a sequence, holds) a share or a plan."""
-    cls = value.__class__
-    if cls in PENDING:
-        return True
-    if (cls is tuple or cls is list) and depth < 2:
-        return any(_pending(v, depth + 1) for v in value)  # type: ignore[attr-defined]
+def _any_pending(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether an argument is (or a sequence, or a pair in one, holds) a share or a plan."""
+    for value in (*args, *kwargs.values()):
+        cls = value.__class__
+        if cls in PENDING:
+            return True
+        if cls is tuple or cls is list:
+            for item in value:
+                inner = item.__class__
+                if inner in PENDING:
+                    return True
+                if (inner is tuple or inner is list) and any(x.__class__ in PENDING for x in item):
+                    return True
     return False
 
 
@@ -121,9 +127,7 @@ class _Node:
         # A constructor given a share of the training (or a plan as a child)
         # builds a plan, resolved later by .over(total_steps=N): the class's
         # __init__ does not run then (the result is not an instance of cls).
-        if PENDING and (
-            any(_pending(a) for a in args) or any(_pending(v) for v in kwargs.values())
-        ):
+        if PENDING and _any_pending(args, kwargs):
             from ._plans import Plan
 
             # typed as the class it resolves to: over() returns one
