@@ -270,6 +270,17 @@ class TestOver:
         assert s.total_steps == 20
         assert s(20) == 0.1
 
+    def test_group_schedules(self) -> None:
+        """Shares in a group's schedules, or a share warmup of a group, resolve per group."""
+        g = lrsched.groups({"a": rest_cosine(), "b": constant(lr=0.1)})
+        assert g.over(total_steps=10) == lrsched.groups(
+            {"a": cosine(base_lr=1.0, min_lr=0.0, total_steps=10), "b": constant(lr=0.1)}
+        )
+        warmed = lrsched.warmup(steps=share(0.1)) >> lrsched.groups(
+            {"a": cosine(base_lr=1.0, min_lr=0.0, total_steps=90), "b": constant(lr=0.1)}
+        )
+        assert warmed.over(total_steps=100)(5) == {"a": 0.5, "b": 0.05}
+
     def test_two_rests_refused(self) -> None:
         """Two parts of one composite holding rest() raise ValueError naming both."""
         with pytest.raises(

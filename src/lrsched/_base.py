@@ -96,13 +96,13 @@ PENDING: set[type] = set()
 
 
 def _any_pending(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    """Whether an argument is (or a sequence, or a pair in one, holds) a share or a plan."""
+    """Whether an argument is (or a sequence or dict, or a pair in one, holds) a share or a plan."""
     for value in (*args, *kwargs.values()):
         cls = value.__class__
         if cls in PENDING:
             return True
-        if cls is tuple or cls is list:
-            for item in value:
+        if cls is tuple or cls is list or cls is dict:
+            for item in value.values() if cls is dict else value:
                 inner = item.__class__
                 if inner in PENDING:
                     return True
@@ -555,6 +555,12 @@ class GroupSchedule(_Node):
     def groups(self) -> tuple[str, ...]:
         """The group names, in order."""
         return tuple(self.per_group())
+
+    def over(self: _G, *, total_steps: int) -> _G:
+        """This group schedule, with no shares left: returned as it is (`BaseSchedule.over`)."""
+        from ._plans import over
+
+        return over(self, total_steps)  # type: ignore[no-any-return]
 
     def per_group(self) -> dict[str, Schedule]:
         """Group name -> the schedule that group follows, in group order."""

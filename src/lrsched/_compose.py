@@ -17,11 +17,13 @@ import attrs
 
 from ._base import (
     OMIT_DEFAULT,
+    PENDING,
     BaseSchedule,
     GroupSchedule,
     Schedule,
     SupportsArrayNamespace,
     ValueEq,
+    _any_pending,
     _Node,
     is_number,
     is_schedule_like,
@@ -85,7 +87,13 @@ def _trusted(cls: type[_N], **fields: Any) -> _N:
 
     Used where a composite re-wraps values it has checked before, so that
     they are not validated twice. Only for classes without a post-init hook.
+    A share among them (``warmup(steps=share(0.1)) >> group``) makes a plan,
+    as the constructor would.
     """
+    if PENDING and _any_pending((), fields):
+        from ._plans import Plan
+
+        return Plan.of(cls, (), fields)  # type: ignore[return-value]  # resolves to a cls
     self = object.__new__(cls)
     for name, value in fields.items():
         object.__setattr__(self, name, value)

@@ -186,7 +186,9 @@ def _is_duration(field: attrs.Attribute[Any]) -> bool:
 
 
 def _freeze(value: Any) -> Any:
-    """Lists as tuples (pairs inside too): a caller's list is never kept."""
+    """Lists as tuples (pairs inside too), a dict as its pairs: a caller's list is never kept."""
+    if isinstance(value, dict):
+        return tuple(value.items())  # a mapping argument (groups) also takes its pairs
     if isinstance(value, list | tuple):
         return tuple(_freeze(v) if isinstance(v, list) else v for v in value)
     return value
