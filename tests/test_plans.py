@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,9 +31,10 @@ from lrsched import (
     with_warmup,
     wsd,
 )
+from lrsched._plans import _is_duration
 from lrsched.cli import main
 
-from .strategies import fractions, plans
+from .strategies import fractions, leaf_schedules, plans
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -357,6 +359,45 @@ class TestOver:
         loaded = lrsched.from_state_dict(json.loads(json.dumps(plan.state_dict())))
         assert loaded == plan
         assert loaded.over(total_steps=total) == plan.over(total_steps=total)
+
+
+class TestEveryLeaf:
+    """Every leaf with a duration takes rest() there, and resolves back to itself."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(leaf_schedules())
+    def test_rest_resolves_to_the_leaf(self, leaf: lrsched.BaseSchedule) -> None:
+        """A leaf's first duration as rest(), over its own length, is the same leaf."""
+        cls: Any = type(leaf)
+        fields = [f for f in attrs.fields(cls) if f.init and _is_duration(f)]
+        if not fields:
+            return
+        name = fields[0].name
+        kwargs = {f.name: getattr(leaf, f.name) for f in attrs.fields(cls) if f.init}
+        plan = cls(**{**kwargs, name: rest()})
+        total = leaf.total_steps if leaf.total_steps is not None else kwargs[name]
+        assert isinstance(plan, Plan)
+        assert plan.over(total_steps=total) == leaf
+
+    def test_every_duration_field_is_known(self) -> None:
+        """The fields that take shares, by registered type (a new one must be listed here)."""
+        found = {
+            name: sorted(f.name for f in attrs.fields(cls) if f.init and _is_duration(f))
+            for name, cls in lrsched.registered_types().items()
+            if attrs.has(cls)
+        }
+        assert {k: v for k, v in found.items() if v} == {
+            "linear": ["total_steps"],
+            "ramp": ["total_steps"],
+            "polynomial": ["total_steps"],
+            "cosine": ["total_steps"],
+            "inverse_sqrt": ["warmup_steps"],
+            "one_cycle": ["total_steps"],
+            "wsd": ["decay_steps", "stable_steps", "warmup_steps"],
+            "with_warmup": ["warmup_steps"],
+            "for_steps": ["steps"],
+            "cooldown": ["at", "steps"],
+        }
 
 
 class TestPlanState:
