@@ -254,6 +254,14 @@ class TestOver:
         s = constant(lr=1.0).cooldown(at=rest(), steps=share(0.2)).over(total_steps=50)
         assert (s.at, s.steps, s.total_steps) == (40, 10, 50)
 
+    def test_cooldown_cuts_a_planned_schedule(self) -> None:
+        """The schedule before a cooldown is planned over the whole run, then cut at 'at'."""
+        planned = wsd(
+            base_lr=1.0, min_lr=0.0, warmup_steps=10, stable_steps=rest(), decay_steps=share(0.1)
+        )
+        s: Any = planned.cooldown(at=share(0.5), steps=share(0.1)).over(total_steps=100)
+        assert (s.schedule.stable_steps, s.at, s.steps, s.start_lr) == (80, 50, 10, 1.0)
+
     def test_for_steps_rest_bounds_its_child(self) -> None:
         """for_steps(rest()) takes the rest; a rest inside it fills that length."""
         plan = sequential(

@@ -389,8 +389,6 @@ def _needs_budget(value: object) -> bool:
     name = _name(value)
     if name in _CHILD_WITHIN:
         return _needs_budget(args.get(_CHILD_WITHIN[name][1]))
-    if name == "cooldown":
-        return _needs_budget(args.get("at")) or _needs_budget(args.get("steps"))
     return any(_needs_budget(v) for v in args.values())
 
 
@@ -480,7 +478,10 @@ def _resolve_plan(plan: Plan, n: int, budget: int | None, path: str) -> Any:
         parts = _resolve_parts([(k, args[k]) for k in keys], n, budget, path)
         resolved = {**args, **parts}
         if name == "cooldown" and "schedule" in args:
-            resolved["schedule"] = _resolve(args["schedule"], n, resolved.get("at"), path)
+            # The schedule before the cooldown is planned over the cooldown's own
+            # length (the run, at the top), then cut at `at`: a wsd(stable_steps=rest())
+            # keeps its planned shape up to the early cooldown.
+            resolved["schedule"] = _resolve(args["schedule"], n, budget, f"{path}.schedule")
     elif name in _CHILD_WITHIN:
         child, length = _CHILD_WITHIN[name]
         resolved = dict(args)
