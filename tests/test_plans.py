@@ -408,6 +408,36 @@ class TestEveryLeaf:
         }
 
 
+class TestPlanningInterface:
+    """Each composite says how its plan resolves; the test walks every registered type."""
+
+    def test_planning_attributes_name_fields(self) -> None:
+        """_length_parts and _planned_within name constructor arguments of their class."""
+        for name, registered in lrsched.registered_types().items():
+            cls: Any = registered
+            if not attrs.has(cls):
+                continue
+            init = {f.name for f in attrs.fields(cls) if f.init}
+            named = set(getattr(cls, "_length_parts", ())) | set(
+                getattr(cls, "_planned_within", None) or ()
+            )
+            assert named <= init, (name, named - init)
+
+    def test_composites_that_sum_their_parts(self) -> None:
+        """The composites whose length is the sum of some arguments, by type name."""
+        summed = {
+            name: cls._length_parts
+            for name, cls in lrsched.registered_types().items()
+            if getattr(cls, "_length_parts", ())
+        }
+        assert summed == {
+            "wsd": ("warmup_steps", "stable_steps", "decay_steps"),
+            "with_warmup": ("warmup_steps", "schedule"),
+            "sequential": ("phases",),
+            "cooldown": ("at", "steps"),
+        }
+
+
 class TestPlanState:
     """Tests for a plan's state_dict."""
 

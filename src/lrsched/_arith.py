@@ -204,6 +204,8 @@ class Cooldown(ValueEq, BaseSchedule):
     end_lr: float = attrs.field(kw_only=True, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(kw_only=True, default="linear", validator=check_shape)
 
+    _length_parts = ("at", "steps")
+
     @schedule.validator
     def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not is_schedule_like(value):

@@ -149,6 +149,16 @@ class _Node:
         """Steps this schedule occupies in a sequence; ``None`` when unbounded."""
         return None
 
+    #: How a plan of this class resolves (see `lrsched.Plan.over`): the arguments
+    #: whose lengths lie back to back and make up this schedule's length (one
+    #: of them may hold ``rest()``; a tuple argument's items are parts each) ...
+    _length_parts: ClassVar[tuple[str, ...]] = ()
+    #: ... a (child, duration) pair: the child is planned within that duration ...
+    _planned_within: ClassVar[tuple[str, str] | None] = None
+    #: ... or why shares cannot be resolved inside it. By default every child is
+    #: planned over this schedule's own length.
+    _no_shares_inside: ClassVar[str | None] = None
+
     #: A user-defined schedule's own ``__call__(self, step)``, moved here by
     #: `BaseSchedule.__init_subclass__`: its formula for valid steps.
     _formula: ClassVar[Callable[[Any, Any], Any] | None] = None

@@ -149,6 +149,8 @@ class WithWarmup(ValueEq, BaseSchedule):
         kw_only=True, default="linear", validator=check_shape, metadata={OMIT_DEFAULT: True}
     )
 
+    _length_parts = ("warmup_steps", "schedule")
+
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.shape != "linear" and self.warmup_steps:
@@ -314,6 +316,8 @@ class Bounded(ValueEq, BaseSchedule):
     schedule: Schedule = attrs.field(validator=_check_schedule)
     steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
 
+    _planned_within = ("schedule", "steps")
+
     @property
     def total_steps(self) -> int:
         """*steps*."""
@@ -407,6 +411,8 @@ class Sequential(ValueEq, BaseSchedule):
 
     phases: tuple[Schedule, ...] = attrs.field(converter=_to_phases, validator=_check_phases)
     _starts: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    _length_parts = ("phases",)
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -518,6 +524,8 @@ class PerEpoch(ValueEq, BaseSchedule):
     schedule: Schedule = attrs.field(validator=_check_schedule)
     steps_per_epoch: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(1))
     staircase: bool = attrs.field(kw_only=True, default=False, validator=check_flag)
+
+    _no_shares_inside = "a per_epoch schedule counts epochs, not the training's steps"
 
     @property
     def total_steps(self) -> int | None:

@@ -360,16 +360,6 @@ def over(schedule: Any, total_steps: int) -> Any:
 
 # -- resolution --------------------------------------------------------------------
 
-#: Composites whose length is the sum of some of their arguments: one may be rest().
-_PARTS: dict[str, tuple[str, ...]] = {
-    "with_warmup": ("warmup_steps", "schedule"),
-    "wsd": ("warmup_steps", "stable_steps", "decay_steps"),
-    "cooldown": ("at", "steps"),
-    "sequential": ("phases",),
-}
-#: Composites whose child schedule lives within one of their durations.
-_CHILD_WITHIN: dict[str, tuple[str, str]] = {"for_steps": ("schedule", "steps")}
-
 
 def _name(plan: Plan) -> str:
     from ._state import class_type_name
@@ -386,9 +376,9 @@ def _needs_budget(value: object) -> bool:
     if not isinstance(value, Plan):
         return False
     args = dict(value.arguments)
-    name = _name(value)
-    if name in _CHILD_WITHIN:
-        return _needs_budget(args.get(_CHILD_WITHIN[name][1]))
+    within = value.cls._planned_within
+    if within is not None:
+        return _needs_budget(args.get(within[1]))
     return any(_needs_budget(v) for v in args.values())
 
 
@@ -464,26 +454,33 @@ def _resolve_plan(plan: Plan, n: int, budget: int | None, path: str) -> Any:
     name = _name(plan)
     args = dict(plan.arguments)
     resolved: dict[str, Any]
-    if name == "per_epoch":
+    cls = plan.cls
+    if cls._no_shares_inside is not None:
         raise ValueError(
-            f"{path}: a per_epoch schedule counts epochs, so it cannot hold shares of the "
-            "training (in steps); resolve the inner schedule over the number of epochs first"
+            f"{path}: {cls._no_shares_inside}, so {name} cannot hold shares of the training; "
+            "resolve its schedule over its own length first"
         )
-    if name == "sequential":
-        phases = [(f"phases[{i}]", p) for i, p in enumerate(args["phases"])]
-        parts = _resolve_parts(phases, n, budget, path)
-        resolved = {**args, "phases": tuple(parts.values())}
-    elif name in _PARTS:
-        keys = [k for k in _PARTS[name] if k in args]
-        parts = _resolve_parts([(k, args[k]) for k in keys], n, budget, path)
-        resolved = {**args, **parts}
-        if name == "cooldown" and "schedule" in args:
-            # The schedule before the cooldown is planned over the cooldown's own
-            # length (the run, at the top), then cut at `at`: a wsd(stable_steps=rest())
-            # keeps its planned shape up to the early cooldown.
-            resolved["schedule"] = _resolve(args["schedule"], n, budget, f"{path}.schedule")
-    elif name in _CHILD_WITHIN:
-        child, length = _CHILD_WITHIN[name]
+    if cls._length_parts:
+        # The parts lie back to back; a tuple argument (a sequence's phases) is parts each.
+        parts: list[tuple[str, Any]] = []
+        for key in cls._length_parts:
+            if key in args and isinstance(args[key], tuple):
+                parts += [(f"{key}[{i}]", item) for i, item in enumerate(args[key])]
+            elif key in args:
+                parts.append((key, args[key]))
+        done = _resolve_parts(parts, n, budget, path)
+        resolved = {
+            k: _resolve(v, n, budget, f"{path}.{k}")  # other children: planned over the whole
+            for k, v in args.items()
+            if k not in cls._length_parts
+        }
+        for key in cls._length_parts:
+            if key in args and isinstance(args[key], tuple):
+                resolved[key] = tuple(done[f"{key}[{i}]"] for i in range(len(args[key])))
+            elif key in args:
+                resolved[key] = done[key]
+    elif cls._planned_within is not None:
+        child, length = cls._planned_within
         resolved = dict(args)
         if length in args:
             resolved[length] = _resolve(args[length], n, budget, f"{path}.{length}")

@@ -115,6 +115,8 @@ class Wsd(ValueEq, BaseSchedule):
         metadata={OMIT_DEFAULT: True},
     )
 
+    _length_parts = ("warmup_steps", "stable_steps", "decay_steps")
+
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.warmup_steps + self.stable_steps + self.decay_steps < 1:
