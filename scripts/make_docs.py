@@ -389,6 +389,20 @@ THEMES: list[tuple[str, str, list[str]]] = [
         ["noam", "rex", "wsd_s"],
     ),
     (
+        "Planning a run",
+        "Durations as shares of the training, updates from epochs, resuming a changed plan; "
+        "see [planning](planning.md).",
+        [
+            "share",
+            "rest",
+            "Share",
+            "Plan",
+            "optimizer_updates",
+            "Resume",
+            "PlanChangeWarning",
+        ],
+    ),
+    (
         "Shapes",
         "How a transition goes; see `lrsched.shapes` and [composition](composition.md).",
         ["shapes"],

@@ -2223,6 +2223,109 @@ def migration_anchors_cases() -> list[Case]:
 # -- reduce on plateau ----------------------------------------------------------
 
 
+def migration_plans_cases() -> list[Case]:
+    """Shares of the training (lrsched.share, rest) against each library's own rounding.
+
+    Each case's schedule is the plan resolved with ``.over(total_steps=T)``; the
+    reference computes the warmup length its own way (transformers'
+    ``TrainingArguments.get_warmup_steps``) or takes it as given (optax, Keras,
+    where the row shows which total the decay length counts).
+    """
+    cases: list[Case] = []
+    for name, b, ratio, total in [("cosine", 0.1, 0.05, 1001), ("linear", 0.1, 0.07, 100)]:
+        w = transformers.TrainingArguments(output_dir="/tmp/lrsched-golden", warmup_steps=ratio)
+        w = w.get_warmup_steps(total)
+        leaf = getattr(lrsched, name)
+        rest_leaf = (
+            leaf(base_lr=b, min_lr=0.0, total_steps=lrsched.rest())
+            if name == "cosine"
+            else leaf(start_lr=b, end_lr=0.0, total_steps=lrsched.rest())
+        )
+        plan = lrsched.share(ratio) >> rest_leaf
+        curve = _get_scheduler(name, b, total, num_warmup_steps=w, num_training_steps=total)
+        cases.append(
+            make_case(
+                f"get_scheduler-{name}-warmup_ratio{ratio}-T{total}",
+                plan.over(total_steps=total),
+                ref(
+                    "transformers",
+                    "transformers.get_scheduler, num_warmup_steps="
+                    "TrainingArguments(warmup_steps=ratio).get_warmup_steps(T)",
+                    name=name,
+                    lr=b,
+                    warmup_steps=ratio,
+                    num_warmup_steps=w,
+                    num_training_steps=total,
+                ),
+                list(range(total + 1)),
+                curve,
+                note=f"transformers rounds the warmup up: ceil({ratio} * {total}) = {w} "
+                "(in float64, as share() does)",
+            )
+        )
+    for ratio, total, rounding in [(0.05, 1000, "ceil"), (0.03, 777, "floor")]:
+        share = lrsched.share(ratio, rounding=rounding)
+        w = share.steps(total)
+        fn = optax.warmup_cosine_decay_schedule(
+            init_value=0.0, peak_value=1.0, warmup_steps=w, decay_steps=total, end_value=0.0
+        )
+        steps = steps_upto(total + 5, [w, total])
+        plan = share >> lrsched.cosine(base_lr=1.0, min_lr=0.0, total_steps=lrsched.rest())
+        cases.append(
+            make_case(
+                f"warmup_cosine_decay_schedule-share{ratio}-{rounding}-T{total}",
+                plan.over(total_steps=total),
+                ref(
+                    "optax",
+                    "optax.warmup_cosine_decay_schedule",
+                    init_value=0.0,
+                    peak_value=1.0,
+                    warmup_steps=w,
+                    decay_steps=total,
+                    end_value=0.0,
+                ),
+                steps,
+                jax_curve(fn, steps),
+                note="optax's decay_steps includes the warmup: the cosine takes rest() of it",
+            )
+        )
+    sch = keras.optimizers.schedules
+    for ratio, total, target in [(0.05, 1000, 0.1), (0.1, 55, 1.0)]:
+        w = lrsched.share(ratio).steps(total)
+        fn = sch.CosineDecay(
+            initial_learning_rate=0.0,
+            decay_steps=total - w,
+            alpha=0.0,
+            warmup_target=target,
+            warmup_steps=w,
+        )
+        steps = steps_upto(total + 5, [w, total])
+        plan = lrsched.share(ratio) >> lrsched.cosine(
+            base_lr=target, min_lr=0.0, total_steps=lrsched.rest()
+        )
+        cases.append(
+            make_case(
+                f"CosineDecay-warmup-share{ratio}-T{total}",
+                plan.over(total_steps=total),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.CosineDecay",
+                    initial_learning_rate=0.0,
+                    decay_steps=total - w,
+                    alpha=0.0,
+                    warmup_target=target,
+                    warmup_steps=w,
+                ),
+                steps,
+                _scalar_curve(fn, steps),
+                note="Keras' decay_steps excludes the warmup: T = warmup_steps + decay_steps. "
+                + KERAS_COS_NOTE,
+                atol=KERAS_COS_ATOL * target,
+            )
+        )
+    return cases
+
+
 def plateau_cases() -> list[Case]:
     def noisy(seed: int, n: int, start: float, drift: float, noise: float) -> list[float]:
         rng = random.Random(seed)
@@ -2396,6 +2499,10 @@ TOPICS: dict[str, tuple[Callable[[], list[Case]], tuple[str, ...]]] = {
     "migration_anchors": (
         migration_anchors_cases,
         ("torch", "transformers", "timm", "jax", "optax", "keras", "keras_backend"),
+    ),
+    "migration_plans": (
+        migration_plans_cases,
+        ("transformers", "torch", "jax", "optax", "keras", "keras_backend"),
     ),
 }
 

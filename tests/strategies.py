@@ -10,6 +10,7 @@ schedule constructs without error. Import them as
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -426,3 +427,47 @@ def cycle_momenta(draw: st.DrawFn) -> lrsched.CycleMomentum:
         draw(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=2, max_size=2))
     )
     return lr.momentum(base_momentum=base, max_momentum=top)
+
+
+# -- plans (lrsched.share, rest) -----------------------------------------------------
+
+
+def fractions() -> st.SearchStrategy[float]:
+    """A share of the training, in (0, 1)."""
+    return st.floats(min_value=0.0, max_value=1.0, exclude_min=True, exclude_max=True)
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> tuple[lrsched.Plan, list[float]]:
+    """A plan with one ``rest()`` part and some shares (each < 1/4 of the run), and the shares.
+
+    One of: a warmup share before a cosine of the rest; a sequence of
+    share-long phases and one rest phase; a wsd with one rest part; a
+    cooldown of a share at the rest.
+    """
+    shares = draw(st.lists(st.floats(min_value=1e-6, max_value=0.24), min_size=1, max_size=3))
+    kind = draw(st.sampled_from(["warmup", "sequence", "wsd", "cooldown"]))
+    cos = lrsched.cosine(base_lr=1.0, min_lr=0.0, total_steps=lrsched.rest())
+    plan: Any
+    if kind == "warmup":
+        plan = lrsched.share(shares[0]) >> cos
+        shares = shares[:1]
+    elif kind == "sequence":
+        phases: list[Any] = [lrsched.constant(lr=1.0).for_steps(lrsched.share(f)) for f in shares]
+        phases.insert(draw(st.integers(0, len(phases))), (lrsched.constant(lr=0.5), lrsched.rest()))
+        plan = lrsched.sequential(phases)
+    elif kind == "wsd":
+        durations: list[Any] = [lrsched.share(f) for f in (shares + shares)[:2]]
+        durations.insert(draw(st.integers(0, 2)), lrsched.rest())
+        shares = (shares + shares)[:2]
+        plan = lrsched.wsd(
+            base_lr=1.0,
+            min_lr=0.0,
+            warmup_steps=durations[0],
+            stable_steps=durations[1],
+            decay_steps=durations[2],
+        )
+    else:
+        plan = lrsched.constant(lr=1.0).cooldown(at=lrsched.rest(), steps=lrsched.share(shares[0]))
+        shares = shares[:1]
+    return plan, shares

@@ -40,6 +40,7 @@ MIGRATION_TOPICS = [
     "migration_optax",
     "migration_keras",
     "migration_anchors",
+    "migration_plans",
 ]
 CURVE_TOPICS = ["torch", "optax", "keras", "numpy", "timm", "transformers", "migration"]
 

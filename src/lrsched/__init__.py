@@ -57,6 +57,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from ._momentum import CycleMomentum
     from ._noise import Noise
     from ._piecewise import PiecewiseConstant, PiecewiseLinear
+    from ._plans import Plan, PlanChangeWarning, Resume, Share, optimizer_updates, rest, share
     from ._presets import noam, rex, wsd_s
     from ._state import ScheduleMismatchError, from_state_dict, register, registered_types
     from ._stepper import ReduceOnPlateau, Stepper, reduce_on_plateau
@@ -124,15 +125,19 @@ __all__ = [
     "PerEpoch",
     "PiecewiseConstant",
     "PiecewiseLinear",
+    "Plan",
+    "PlanChangeWarning",
     "Polynomial",
     "Product",
     "Ramp",
     "ReduceOnPlateau",
+    "Resume",
     "ScaleByGroup",
     "Scaled",
     "Schedule",
     "ScheduleMismatchError",
     "Sequential",
+    "Share",
     "Skip",
     "StepDecay",
     "Stepper",
@@ -158,6 +163,7 @@ __all__ = [
     "multi_step",
     "noam",
     "one_cycle",
+    "optimizer_updates",
     "piecewise_constant",
     "piecewise_linear",
     "polynomial",
@@ -166,11 +172,13 @@ __all__ = [
     "reduce_on_plateau",
     "register",
     "registered_types",
+    "rest",
     "rex",
     "sample",
     "scale_by_group",
     "sequential",
     "shapes",
+    "share",
     "step_decay",
     "triangular",
     "triangular2",

@@ -16,7 +16,16 @@ import attrs
 from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
 from ._math import SCALAR, Kernel, Math
 from ._tree import Composite, Part
-from ._validate import as_float, as_int, check_count, check_lr, check_positive, short_repr, to_float
+from ._validate import (
+    as_duration,
+    as_float,
+    as_int,
+    check_count,
+    check_lr,
+    check_positive,
+    short_repr,
+    to_float,
+)
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
 __all__ = ["Clip", "Cooldown", "Cycles", "Product", "Skip"]
@@ -208,10 +217,12 @@ class Cooldown(Composite, ValueEq, BaseSchedule):
     """
 
     schedule: Schedule = attrs.field()
-    at: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
-    steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(1))
+    at: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
+    steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(1))
     end_lr: float = attrs.field(kw_only=True, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(kw_only=True, default="linear", validator=check_shape)
+
+    _length_parts = ("at", "steps")
 
     @schedule.validator
     def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:

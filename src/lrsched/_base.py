@@ -32,10 +32,13 @@ from typing import (
 from ._math import SCALAR, ArrayMath, Kernel, Math, is_array
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from ._arith import Clip, Cooldown, Cycles, Product, Skip
     from ._compose import Bounded, PerEpoch, ScaleByGroup, Scaled, Sequential, WithWarmup
     from ._groups import Groups
     from ._noise import Noise
+    from ._plans import Share
     from ._stepper import Stepper
     from .shapes import ShapeLike
 
@@ -88,6 +91,27 @@ def check_step(step: Any) -> int | float:
     raise ValueError(f"step must be a finite number >= 0, got {step!r}")
 
 
+#: The types of values that make a schedule a plan (`lrsched.Share`, `lrsched.Plan`),
+#: added when `lrsched._plans` loads: until then no constructor looks for them.
+PENDING: set[type] = set()
+
+
+def _any_pending(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether an argument is (or a sequence or dict, or a pair in one, holds) a share or a plan."""
+    for value in (*args, *kwargs.values()):
+        cls = value.__class__
+        if cls in PENDING:
+            return True
+        if cls is tuple or cls is list or cls is dict:
+            for item in value.values() if cls is dict else value:
+                inner = item.__class__
+                if inner in PENDING:
+                    return True
+                if (inner is tuple or inner is list) and any(x.__class__ in PENDING for x in item):
+                    return True
+    return False
+
+
 class _Node:
     """What every schedule-like object shares: validated calls, iteration, state.
 
@@ -99,6 +123,17 @@ class _Node:
 
     _fn: Kernel
     _depth: int
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # A constructor given a share of the training (or a plan as a child)
+        # builds a plan, resolved later by .over(total_steps=N): the class's
+        # __init__ does not run then (the result is not an instance of cls).
+        if PENDING and _any_pending(args, kwargs):
+            from ._plans import Plan
+
+            # typed as the class it resolves to: over() returns one
+            return Plan.of(cls, args, kwargs)  # type: ignore[return-value]
+        return object.__new__(cls)
 
     def __attrs_post_init__(self) -> None:
         # Every schedule that can be built can be saved and loaded back:
@@ -114,6 +149,16 @@ class _Node:
     def total_steps(self) -> int | None:
         """Steps this schedule occupies in a sequence; ``None`` when unbounded."""
         return None
+
+    #: How a plan of this class resolves (see `lrsched.Plan.over`): the arguments
+    #: whose lengths lie back to back and make up this schedule's length (one
+    #: of them may hold ``rest()``; a tuple argument's items are parts each) ...
+    _length_parts: ClassVar[tuple[str, ...]] = ()
+    #: ... a (child, duration) pair: the child is planned within that duration ...
+    _planned_within: ClassVar[tuple[str, str] | None] = None
+    #: ... or why shares cannot be resolved inside it. By default every child is
+    #: planned over this schedule's own length.
+    _no_shares_inside: ClassVar[str | None] = None
 
     #: A user-defined schedule's own ``__call__(self, step)``, moved here by
     #: `BaseSchedule.__init_subclass__`: its formula for valid steps.
@@ -362,7 +407,25 @@ class BaseSchedule(_Node):
         def __call__(self, step: float | SupportsIndex, /) -> float: ...
         def __call__(self, step: Any, /) -> Any: ...
 
-    def for_steps(self, steps: int) -> Bounded:
+    def over(self, *, total_steps: int) -> Self:
+        """This schedule with its shares of the training resolved (see `lrsched.Plan.over`).
+
+        A schedule without shares has nothing to resolve and is returned as it
+        is, so ``over`` is idempotent: ``s.over(total_steps=n).over(total_steps=n)``
+        is ``s.over(total_steps=n)``. A bounded one longer than *total_steps*
+        raises ``ValueError``.
+
+        Examples:
+            >>> from lrsched import cosine, share
+            >>> plan = share(0.1) >> cosine(base_lr=1.0, min_lr=0.0, total_steps=share(0.9))
+            >>> plan.over(total_steps=100).total_steps
+            100
+        """
+        from ._plans import over
+
+        return over(self, total_steps)  # type: ignore[no-any-return]
+
+    def for_steps(self, steps: int | Share) -> Bounded:
         """This schedule bounded to *steps* steps: ``self(t)`` for ``t < steps``, then held.
 
         Examples:
@@ -425,7 +488,12 @@ class BaseSchedule(_Node):
         return Clip(self, min_lr=min_lr, max_lr=max_lr)
 
     def cooldown(
-        self, *, at: int, steps: int, end_lr: float = 0.0, shape: ShapeLike = "linear"
+        self,
+        *,
+        at: int | Share,
+        steps: int | Share,
+        end_lr: float = 0.0,
+        shape: ShapeLike = "linear",
     ) -> Cooldown:
         """This schedule until step *at*, then a transition from ``self(at)`` to *end_lr*.
 
@@ -557,6 +625,12 @@ class GroupSchedule(_Node):
     def groups(self) -> tuple[str, ...]:
         """The group names, in order."""
         return tuple(self.per_group())
+
+    def over(self: _G, *, total_steps: int) -> _G:
+        """This group schedule, with no shares left: returned as it is (`BaseSchedule.over`)."""
+        from ._plans import over
+
+        return over(self, total_steps)  # type: ignore[no-any-return]
 
     def per_group(self) -> dict[str, Schedule]:
         """Group name -> the schedule that group follows, in group order."""

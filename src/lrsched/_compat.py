@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from ._compose import Sequential
     from ._cycles import OneCycle
     from ._decays import CosineRestarts, Linear, Polynomial
+    from ._plans import Share
     from ._steps import Exponential, StepDecay
     from ._warmups import Wsd
     from .shapes import ShapeLike
@@ -284,18 +285,23 @@ if TYPE_CHECKING:
     from typing import overload
 
     @overload
-    def linear(*, start_lr: float, end_lr: float, total_steps: int) -> Linear: ...
+    def linear(*, start_lr: float, end_lr: float, total_steps: int | Share) -> Linear: ...
     @overload
-    def linear(*, base_lr: float, end_lr: float, total_steps: int) -> Linear: ...
+    def linear(*, base_lr: float, end_lr: float, total_steps: int | Share) -> Linear: ...
     def linear(**kwargs: Any) -> Linear: ...
 
     @overload
     def polynomial(
-        *, base_lr: float, min_lr: float, total_steps: int, power: float, k_decay: float = 1.0
+        *,
+        base_lr: float,
+        min_lr: float,
+        total_steps: int | Share,
+        power: float,
+        k_decay: float = 1.0,
     ) -> Polynomial: ...
     @overload
     def polynomial(
-        *, base_lr: float, end_lr: float, total_steps: int, power: float
+        *, base_lr: float, end_lr: float, total_steps: int | Share, power: float
     ) -> Polynomial: ...
     def polynomial(**kwargs: Any) -> Polynomial: ...
 
@@ -319,7 +325,7 @@ if TYPE_CHECKING:
     def one_cycle(
         *,
         max_lr: float,
-        total_steps: int,
+        total_steps: int | Share,
         pct_start: float = 0.3,
         div_factor: float = 25.0,
         final_div_factor: float = 1e4,
@@ -328,7 +334,12 @@ if TYPE_CHECKING:
     ) -> OneCycle: ...
     @overload
     def one_cycle(
-        *, max_lr: float, total_steps: int, pct_start: float, initial_div: float, final_div: float
+        *,
+        max_lr: float,
+        total_steps: int | Share,
+        pct_start: float,
+        initial_div: float,
+        final_div: float,
     ) -> Sequential: ...
     def one_cycle(**kwargs: Any) -> OneCycle | Sequential: ...
 
@@ -340,11 +351,11 @@ if TYPE_CHECKING:
 
     @overload
     def polynomial_decay(
-        *, start_lr: float, end_lr: float, total_steps: int, power: float
+        *, start_lr: float, end_lr: float, total_steps: int | Share, power: float
     ) -> Polynomial: ...
     @overload
     def polynomial_decay(
-        *, base_lr: float, min_lr: float, total_steps: int, power: float
+        *, base_lr: float, min_lr: float, total_steps: int | Share, power: float
     ) -> Polynomial: ...
     def polynomial_decay(**kwargs: Any) -> Polynomial: ...
 
@@ -364,7 +375,7 @@ if TYPE_CHECKING:
         base_lr: float,
         warmup_steps: int,
         decay_steps: int,
-        total_steps: int,
+        total_steps: int | Share,
         final_lr: float,
         warmup_start: float,
         decay_shape: str,

@@ -17,11 +17,13 @@ import attrs
 
 from ._base import (
     OMIT_DEFAULT,
+    PENDING,
     BaseSchedule,
     GroupSchedule,
     Schedule,
     SupportsArrayNamespace,
     ValueEq,
+    _any_pending,
     _Node,
     is_number,
     is_schedule_like,
@@ -30,9 +32,11 @@ from ._base import (
 from ._math import SCALAR, Kernel, Math
 from ._tree import Composite, Part
 from ._validate import (
+    as_duration,
     as_float,
     as_int,
     check_count,
+    check_duration,
     check_flag,
     check_lr,
     short_repr,
@@ -40,6 +44,9 @@ from ._validate import (
     to_int,
 )
 from .shapes import ShapeLike, check_shape, interpolator, resolve
+
+if TYPE_CHECKING:
+    from ._plans import Share
 
 __all__ = [
     "Bounded",
@@ -58,7 +65,7 @@ __all__ = [
 
 #: A phase of `sequential`: a schedule, or a ``(schedule, steps)`` pair (or
 #: ``(steps, schedule)``, the order of lrsched 0.3).
-Phase: TypeAlias = Schedule | tuple[Schedule, int] | tuple[int, Schedule]
+Phase: TypeAlias = Schedule | tuple[Schedule, "int | Share"] | tuple["int | Share", Schedule]
 
 _S = TypeVar("_S", bound=Schedule)
 _N = TypeVar("_N", bound=_Node)
@@ -81,7 +88,13 @@ def _trusted(cls: type[_N], **fields: Any) -> _N:
 
     Used where a composite re-wraps values it has checked before, so that
     they are not validated twice. Only for classes without a post-init hook.
+    A share among them (``warmup(steps=share(0.1)) >> group``) makes a plan,
+    as the constructor would.
     """
+    if PENDING and _any_pending((), fields):
+        from ._plans import Plan
+
+        return Plan.of(cls, (), fields)  # type: ignore[return-value]  # resolves to a cls
     self = object.__new__(cls)
     for name, value in fields.items():
         object.__setattr__(self, name, value)
@@ -131,11 +144,13 @@ class WithWarmup(Composite, ValueEq, BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    warmup_steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
+    warmup_steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
     start_lr: float = attrs.field(kw_only=True, default=0.0, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(
         kw_only=True, default="linear", validator=check_shape, metadata={OMIT_DEFAULT: True}
     )
+
+    _length_parts = ("warmup_steps", "schedule")
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -192,7 +207,7 @@ class Warmup:
         (0.5, 0.75, 1.0)
     """
 
-    steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    steps: int = attrs.field(converter=as_duration, validator=check_duration(0))
     start_lr: float = attrs.field(default=0.0, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(default="linear", validator=check_shape)
 
@@ -213,7 +228,7 @@ class Warmup:
         )
 
 
-def warmup(*, steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear") -> Warmup:
+def warmup(*, steps: int | Share, start_lr: float = 0.0, shape: ShapeLike = "linear") -> Warmup:
     """A warmup of *steps* steps from *start_lr*, to prepend with ``>>``.
 
     Args:
@@ -234,16 +249,20 @@ def warmup(*, steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear") ->
 def with_warmup(
     schedule: _G,
     *,
-    warmup_steps: int,
+    warmup_steps: int | Share,
     start_lr: float = 0.0,
     shape: ShapeLike = "linear",
 ) -> _G: ...
 @overload
 def with_warmup(
-    schedule: _S, *, warmup_steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear"
+    schedule: _S, *, warmup_steps: int | Share, start_lr: float = 0.0, shape: ShapeLike = "linear"
 ) -> WithWarmup | _S: ...
 def with_warmup(
-    schedule: object, *, warmup_steps: int, start_lr: float = 0.0, shape: ShapeLike = "linear"
+    schedule: object,
+    *,
+    warmup_steps: int | Share,
+    start_lr: float = 0.0,
+    shape: ShapeLike = "linear",
 ) -> object:
     """*schedule* with a linear warmup from *start_lr* prepended (see `WithWarmup`).
 
@@ -301,7 +320,9 @@ class Bounded(Composite, ValueEq, BaseSchedule):
     """
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
-    steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
+    steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
+
+    _planned_within = ("schedule", "steps")
 
     @property
     def total_steps(self) -> int:
@@ -404,6 +425,8 @@ class Sequential(Composite, ValueEq, BaseSchedule):
 
     phases: tuple[Schedule, ...] = attrs.field(converter=_to_phases, validator=_check_phases)
     _starts: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    _length_parts = ("phases",)
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -523,6 +546,8 @@ class PerEpoch(Composite, ValueEq, BaseSchedule):
     schedule: Schedule = attrs.field(validator=_check_schedule)
     steps_per_epoch: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(1))
     staircase: bool = attrs.field(kw_only=True, default=False, validator=check_flag)
+
+    _no_shares_inside = "a per_epoch schedule counts epochs, not the training's steps"
 
     @property
     def total_steps(self) -> int | None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ._momentum import CycleMomentum
 
 from ._validate import (
+    as_duration,
     as_float,
     as_int,
     check_choice,
@@ -73,7 +74,7 @@ class OneCycle(ValueEq, BaseSchedule):
     """
 
     max_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
     pct_start: float = attrs.field(default=0.3, converter=as_float, validator=check_range(0, 1))
     div_factor: float = attrs.field(default=25.0, converter=as_float, validator=check_positive)
     final_div_factor: float = attrs.field(default=1e4, converter=as_float, validator=check_positive)

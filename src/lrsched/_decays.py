@@ -16,6 +16,7 @@ import attrs
 from ._base import OMIT_DEFAULT, BaseSchedule, ValueEq
 from ._math import Kernel, Math
 from ._validate import (
+    as_duration,
     as_float,
     as_int,
     check_choice,
@@ -60,7 +61,7 @@ class Linear(ValueEq, BaseSchedule):
 
     start_lr: float = attrs.field(converter=as_float, validator=check_lr)
     end_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
 
     def _kernel(self, m: Math) -> Kernel:
         s, e, total, minimum = self.start_lr, self.end_lr, self.total_steps, m.minimum
@@ -98,7 +99,7 @@ class Ramp(ValueEq, BaseSchedule):
 
     start_lr: float = attrs.field(converter=as_float, validator=check_lr)
     end_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
     shape: ShapeLike = attrs.field(default="linear", validator=check_shape)
 
     def __attrs_post_init__(self) -> None:
@@ -138,7 +139,7 @@ class Polynomial(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
     power: float = attrs.field(converter=as_float, validator=check_positive)
     k_decay: float = attrs.field(
         default=1.0, converter=as_float, validator=check_positive, metadata={OMIT_DEFAULT: True}
@@ -194,7 +195,7 @@ class Cosine(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
-    total_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    total_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
     exponent: float = attrs.field(
         default=1.0, converter=as_float, validator=check_positive, metadata={OMIT_DEFAULT: True}
     )

@@ -112,4 +112,8 @@ HOMES: dict[str, str] = {
         ("ScheduleMismatchError", "from_state_dict", "register", "registered_types"), "_state"
     ),
     **dict.fromkeys(("ReduceOnPlateau", "Stepper", "reduce_on_plateau"), "_stepper"),
+    **dict.fromkeys(
+        ("Plan", "PlanChangeWarning", "Resume", "Share", "optimizer_updates", "rest", "share"),
+        "_plans",
+    ),
 }

@@ -32,7 +32,7 @@ from typing import Any, TypeVar, cast, overload
 import attrs
 
 from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
-from ._base import OMIT_DEFAULT, _Node
+from ._base import OMIT_DEFAULT, PENDING, _Node
 from ._names import BUILTINS
 from ._validate import did_you_mean, short_repr
 
@@ -261,6 +261,8 @@ def _encode(value: object, path: str) -> Any:
         return plain
     if isinstance(value, (tuple, list)):
         return [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if type(value) in PENDING:  # a duration given as a share (lrsched.share)
+        return value.state()  # type: ignore[attr-defined]
     if callable(value):
         raise _Unserializable(
             f"cannot serialize the plain callable {_describe(value)} at {path}; write it as "
@@ -274,6 +276,9 @@ def _describe(value: object) -> str:
 
 
 def _state(schedule: _Node, path: str) -> dict[str, Any]:
+    own = getattr(schedule, "_own_state", None)
+    if own is not None:  # a plan: its class's state, shares as given (lrsched._plans)
+        return own(path)  # type: ignore[no-any-return]
     name = type_name(schedule)
     if name is None:
         raise TypeError(
@@ -341,6 +346,8 @@ def _build(state: object, path: str, depth: int) -> Any:
     name = state["type"]
     if type(name) is not str:
         raise ValueError(f"{path}.type: must be a str naming a schedule type, got {_show(name)}")
+    if name == "share":  # a duration given as a share of the training (lrsched.share)
+        return _share(state, path)
     cls = _builtin(name)
     if cls is None:
         known = {**BUILTINS, **_REGISTRY}
@@ -368,6 +375,24 @@ def _build(state: object, path: str, depth: int) -> Any:
     except (TypeError, ValueError, ArithmeticError) as error:
         message = str(error)
         raise ValueError(f"{_locate(path, message, fields)}: {message} (in {name!r})") from None
+
+
+def _share(state: Mapping[Any, Any], path: str) -> Any:
+    from ._plans import Share
+
+    extra = sorted(str(k) for k in state if k not in ("type", "fraction", "rounding"))
+    if extra or "fraction" not in state:
+        raise ValueError(
+            f"{path}: a share holds 'fraction' and optionally 'rounding'"
+            + (f", got unexpected key(s) {', '.join(extra)}" if extra else ", missing 'fraction'")
+        )
+    fraction, rounding = state["fraction"], state.get("rounding", "ceil")
+    if fraction is not None and type(fraction) not in (int, float):
+        raise ValueError(f"{path}.fraction: must be a number or None, got {_show(fraction)}")
+    try:
+        return Share(fraction, rounding=rounding)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: {error} (in 'share')") from None
 
 
 def _locate(path: str, message: str, fields: Mapping[str, object]) -> str:

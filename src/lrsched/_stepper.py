@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
 from ._base import kernel_of
 from ._math import SCALAR
+
+if TYPE_CHECKING:
+    from ._plans import Resume
 from ._state import (
     ScheduleMismatchError,
     _build,
@@ -107,6 +110,8 @@ class Stepper(Iterator[Any]):
         schedule: The schedule it steps through.
         step: The step whose value the next ``next()`` returns (updates completed).
         stop: The explicit stop step, or ``None``.
+        resumed: What the last `load_state_dict` found at the resume step (a
+            `lrsched.Resume`: the saved and the new value, the jump), or ``None``.
 
     Checkpoint it with `state_dict` (plain data: ``json.dump`` it, or
     ``torch.save`` it and read it back with ``torch.load(path,
@@ -126,11 +131,12 @@ class Stepper(Iterator[Any]):
         (2, [0.5, 0.25])
     """
 
-    __slots__ = ("_end", "_fn", "schedule", "step", "stop")
+    __slots__ = ("_end", "_fn", "resumed", "schedule", "step", "stop")
 
     schedule: Any
     step: int
     stop: int | None
+    resumed: Resume | None
 
     def __init__(
         self, schedule: Callable[[int], Any], *, start: int = 0, stop: int | None = None
@@ -142,6 +148,7 @@ class Stepper(Iterator[Any]):
         self.step = _count("start", start)
         self.stop = None if stop is None else _count("stop", stop)
         self._end = self._end_of(self.stop)
+        self.resumed = None
 
     def _end_of(self, stop: int | None) -> int:
         if stop is not None:
@@ -217,23 +224,48 @@ class Stepper(Iterator[Any]):
         state["schedule"] = _state_of(self.schedule)
         return state
 
-    def load_state_dict(self, state: Mapping[str, Any], *, strict: bool = True) -> None:
-        """Restore the position saved by `state_dict`.
+    def load_state_dict(
+        self, state: Mapping[str, Any], *, strict: bool = True, warn_above: float | None = 1e-9
+    ) -> None:
+        """Restore the position saved by `state_dict`; `resumed` tells what changed at that step.
 
         The next value is then exactly the one the uninterrupted run would
         have yielded. With *strict*, a saved configuration (schedule, stop)
         that differs from this stepper's raises `ScheduleMismatchError`
         listing each difference as ``path: saved X, current Y``;
         ``strict=False`` keeps this stepper's configuration and restores only
-        the position. Invalid data raises ``ValueError``. A failed load
-        leaves the stepper exactly as it was.
+        the position: a changed plan (a longer run, an earlier cooldown).
+        Then `resumed`, a `lrsched.Resume`, holds the saved and the new
+        schedule's value at the resume step and the jump between them; a
+        relative jump above *warn_above* warns with `lrsched.PlanChangeWarning`.
+        Invalid data raises ``ValueError``. A failed load (a warning made an
+        error included) leaves the stepper exactly as it was.
 
         Args:
             state: A stepper state, e.g. from ``json.load`` or
                 ``torch.load(..., weights_only=True)``.
             strict: Require the saved configuration to equal this one.
+            warn_above: The relative jump (``|new - saved| / saved``) above
+                which to warn; ``None``: never. The default only lets
+                rounding noise pass.
+
+        Examples:
+            >>> import warnings
+            >>> from lrsched import cosine
+            >>> old = cosine(base_lr=1.0, min_lr=0.0, total_steps=100).iter(start=50)
+            >>> new = cosine(base_lr=1.0, min_lr=0.0, total_steps=200).iter()
+            >>> with warnings.catch_warnings(record=True) as caught:
+            ...     warnings.simplefilter("always")
+            ...     new.load_state_dict(old.state_dict(), strict=False)
+            >>> report = new.resumed
+            >>> new.step, f"{report.saved_lr:.4f}", f"{report.lr:.4f}", caught[0].category.__name__
+            (50, '0.5000', '0.8536', 'PlanChangeWarning')
         """
+        from ._plans import check_warn_above, warn_jump
+
+        threshold = check_warn_above(warn_above)
         updates = self._parse(state, strict=strict)  # validates all; changes nothing
+        warn_jump(updates["resumed"], threshold)  # before any change: an error leaves it as it was
         for name, value in updates.items():
             setattr(self, name, value)
 
@@ -246,7 +278,11 @@ class Stepper(Iterator[Any]):
             differences = self._differences(position) + config_differences
             if differences:
                 raise ScheduleMismatchError(differences)
-        return {"step": position.step, **updates}
+        from ._plans import resume_report
+
+        saved = position.schedule if position.schedule_state is not None else None
+        report = resume_report(saved, self.schedule, position.step)
+        return {"step": position.step, **updates, "resumed": report}
 
     def _parse_extra(
         self, state: Mapping[str, Any]

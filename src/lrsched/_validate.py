@@ -20,12 +20,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
+from ._base import PENDING
+
 __all__ = [
+    "as_duration",
     "as_float",
     "as_int",
     "check_choice",
     "check_count",
     "check_decay",
+    "check_duration",
     "check_flag",
     "check_float",
     "check_ge",
@@ -110,13 +114,18 @@ def to_floats(values: Iterable[float]) -> tuple[float, ...]:
 # functions, so it is shown their signatures (those of `to_float`, `to_int`).
 # For fields only: call `to_float` and `to_int` themselves.
 if TYPE_CHECKING:
+    from ._plans import Share
 
     def as_float(value: float) -> float: ...
     def as_int(value: int) -> int: ...
+    def as_duration(value: int | Share) -> int: ...
 
 else:
     as_float = attrs.Converter(to_float)
     as_int = attrs.Converter(to_int)
+    #: `as_int` for durations: also marks the field as one that may be given as
+    #: ``lrsched.share(f)`` (the constructor then builds a plan, see `lrsched._plans`).
+    as_duration = attrs.Converter(to_int)
 
 
 # -- validators ---------------------------------------------------------------
@@ -195,6 +204,17 @@ def check_count(minimum: int) -> Validator:
             raise ValueError(f"{attribute.name!r} must be >= {minimum}, got {value!r}")
         if count > MAX_COUNT:
             raise ValueError(f"{attribute.name!r} must be <= 2**63 - 1, got {value!r}")
+
+    return check
+
+
+def check_duration(minimum: int) -> Validator:
+    """`check_count`, for a field (not a schedule's) that may also be ``lrsched.share(f)``."""
+    count = check_count(minimum)
+
+    def check(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value.__class__ not in PENDING:
+            count(inst, attribute, value)
 
     return check
 

@@ -13,8 +13,8 @@ import attrs
 from ._base import OMIT_DEFAULT, BaseSchedule, ValueEq
 from ._math import Kernel, Math
 from ._validate import (
+    as_duration,
     as_float,
-    as_int,
     check_count,
     check_le,
     check_lr,
@@ -57,7 +57,7 @@ class InverseSqrt(ValueEq, BaseSchedule):
     """
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
-    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    warmup_steps: int = attrs.field(converter=as_duration, validator=check_count(1))
     timescale: int | None = attrs.field(
         default=None,
         converter=attrs.converters.optional(to_int),
@@ -123,9 +123,9 @@ class Wsd(ValueEq, BaseSchedule):
 
     base_lr: float = attrs.field(converter=as_float, validator=check_lr)
     min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
-    warmup_steps: int = attrs.field(converter=as_int, validator=check_count(0))
-    stable_steps: int = attrs.field(converter=as_int, validator=check_count(0))
-    decay_steps: int = attrs.field(converter=as_int, validator=check_count(0))
+    warmup_steps: int = attrs.field(converter=as_duration, validator=check_count(0))
+    stable_steps: int = attrs.field(converter=as_duration, validator=check_count(0))
+    decay_steps: int = attrs.field(converter=as_duration, validator=check_count(0))
     decay: ShapeLike = attrs.field(default="linear", validator=check_shape)
     warmup: ShapeLike = attrs.field(
         default="linear", validator=check_shape, metadata={OMIT_DEFAULT: True}
@@ -136,6 +136,8 @@ class Wsd(ValueEq, BaseSchedule):
         validator=attrs.validators.optional(check_lr),
         metadata={OMIT_DEFAULT: True},
     )
+
+    _length_parts = ("warmup_steps", "stable_steps", "decay_steps")
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()

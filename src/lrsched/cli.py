@@ -515,6 +515,7 @@ def _build_parser() -> _Parser:
 
     parser.add_argument("--version", action="version", version=f"lrsched {__version__}")
     _add_common(parser, sub=False)
+    _add_total(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="SCHEDULE", title="schedules")
     for command, cls in leaf_commands().items():
         key = type_name_of(cls)
@@ -539,7 +540,37 @@ def _build_parser() -> _Parser:
     describe.add_argument(
         "--config", metavar="FILE.json", required=True, help="a state_dict JSON file"
     )
+    _add_total(describe)
     return parser
+
+
+def _add_total(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--total-steps",
+        dest="plan_total_steps",
+        metavar="N",
+        type=_positive_int,
+        help="resolve a config's durations given as shares of the training "
+        "(lrsched.share, rest) over N optimizer updates",
+    )
+
+
+def _resolve_plan(schedule: Any, args: argparse.Namespace, prog: str) -> Any:
+    """A config's plan resolved with --total-steps; a config without shares as it is."""
+    from ._plans import Plan
+
+    total = getattr(args, "plan_total_steps", None)
+    if not isinstance(schedule, Plan):
+        return schedule if total is None else schedule.over(total_steps=total)
+    if total is None:
+        raise _UsageError(
+            f"{prog}: error: the config holds durations given as shares of the training; "
+            "pass --total-steps N (the number of optimizer updates) to resolve them"
+        )
+    try:
+        return schedule.over(total_steps=total)
+    except (TypeError, ValueError) as error:
+        raise _UsageError(f"{prog}: error: --total-steps {total}: {error}") from None
 
 
 # -- building the schedule --------------------------------------------------------
@@ -735,11 +766,14 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     command = args.command
     prog = f"lrsched {command}" if command else "lrsched"
     if command == "describe":
-        _write(out, _describe(_read_config(args.config)))
+        _write(out, _describe(_resolve_plan(_read_config(args.config), args, prog)))
         return 0
     if command and args.config is not None:
         raise _UsageError(f"{prog}: error: pass either a SCHEDULE or --config, not both")
-    schedule = _finish(_schedule_from(args, prog), args, prog)
+    schedule = _schedule_from(args, prog)
+    if command is None:
+        schedule = _resolve_plan(schedule, args, prog)
+    schedule = _finish(schedule, args, prog)
     steps = args.steps
     if steps is None:
         total = schedule.total_steps

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch.optim import Optimizer
@@ -35,6 +35,9 @@ from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 from ._base import GroupSchedule
 from ._state import ScheduleMismatchError
 from ._stepper import Stepper
+
+if TYPE_CHECKING:
+    from ._plans import Resume
 
 __all__ = ["LRScheduler"]
 
@@ -211,6 +214,11 @@ class LRScheduler(_TorchLRScheduler):
 
     # -- checkpoints ----------------------------------------------------------------
 
+    @property
+    def resumed(self) -> Resume | None:
+        """What the last `load_state_dict` found at the resume step (`lrsched.Resume`), or None."""
+        return self._stepper.resumed
+
     def state_dict(self) -> dict[str, Any]:
         """Plain data: the stepper's state (position and schedule) and this adapter's settings."""
         state = {
@@ -227,12 +235,21 @@ class LRScheduler(_TorchLRScheduler):
             }
         return state
 
-    def load_state_dict(self, state_dict: dict[str, Any], *, strict: bool = True) -> None:
+    def load_state_dict(
+        self,
+        state_dict: dict[str, Any],
+        *,
+        strict: bool = True,
+        warn_above: float | None = 1e-9,
+    ) -> None:
         """Restore the position saved by `state_dict` and set the optimizer's values.
 
         With *strict*, a saved schedule that differs from this one raises
         `lrsched.ScheduleMismatchError` naming the differences;
         ``strict=False`` keeps this schedule and restores only the position.
+        Then `resumed` reports the learning-rate jump at the resume step, and
+        a relative jump above *warn_above* warns with
+        `lrsched.PlanChangeWarning` (see `lrsched.Stepper.load_state_dict`).
         A failed load changes nothing.
         """
         state = state_dict
@@ -265,7 +282,7 @@ class LRScheduler(_TorchLRScheduler):
                 f"finite floats (one per param group), got {base!r}"
             )
         hyper = _parse_hyperparameters(self._hyper, state.get("hyperparameters"), strict=strict)
-        self._stepper.load_state_dict(state["stepper"], strict=strict)  # validates first
+        self._stepper.load_state_dict(state["stepper"], strict=strict, warn_above=warn_above)
         for name, step in hyper.items():
             self._hyper[name].stepper.step = step
         self.base_values = list(base)

@@ -207,3 +207,34 @@ class TestArithmetic:
         assert_type(a.cooldown(at=2, steps=2), lrsched.Cooldown)
         assert_type(lrsched.ramp(start_lr=0.0, end_lr=1.0, total_steps=2), lrsched.Ramp)
         assert_type(a * 2.0, Scaled)
+
+
+class TestPlanTypes:
+    """Shares go where durations go; a plan is typed as what it resolves to."""
+
+    def test_types(self) -> None:
+        """Constructors take shares in durations; over() keeps the schedule's type."""
+        assert_type(lrsched.share(0.1), lrsched.Share)
+        assert_type(lrsched.rest(), lrsched.Share)
+        c = cosine(base_lr=1.0, min_lr=0.0, total_steps=lrsched.rest())
+        assert_type(c, Cosine)
+        assert_type(c.over(total_steps=10), Cosine)
+        assert_type(lrsched.share(0.1) >> c, WithWarmup)
+        assert_type(with_warmup(c, warmup_steps=lrsched.share(0.1)), WithWarmup | Cosine)
+        assert_type(warmup(steps=lrsched.share(0.1)) >> c, WithWarmup)
+        assert_type(constant(lr=1.0).for_steps(lrsched.share(0.5)), Bounded)
+        assert_type(
+            constant(lr=1.0).cooldown(at=lrsched.rest(), steps=lrsched.share(0.1)),
+            lrsched.Cooldown,
+        )
+        assert_type(sequential([c, (constant(lr=0.1), lrsched.share(0.2))]), Sequential)
+        assert_type(
+            lrsched.linear(start_lr=1.0, end_lr=0.0, total_steps=lrsched.rest()), lrsched.Linear
+        )
+        assert_type(lrsched.optimizer_updates(epochs=1, batches_per_epoch=4), int)
+        assert isinstance(c, lrsched.Plan)
+
+    def test_share_outside_a_duration_is_an_error(self) -> None:
+        """A share for a learning rate stays a type error (and a TypeError)."""
+        with pytest.raises(TypeError):
+            constant(lr=lrsched.share(0.5))  # type: ignore[arg-type]
