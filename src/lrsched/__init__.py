@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ._base import BaseSchedule, GroupSchedule, Schedule, SupportsArrayNamespace
 from ._names import HOMES, LEAF_ALIASES
 
-__version__ = "0.1.0"
+__version__ = "0.6.0.dev0"
 
 if TYPE_CHECKING:  # at run time, the names below are imported on first use
     from . import shapes
