@@ -33,6 +33,7 @@ from ._validate import (
     check_flag,
     check_lr,
     short_repr,
+    show,
     to_float,
     to_int,
 )
@@ -396,9 +397,9 @@ def sequential(phases: Iterable[Phase]) -> Sequential:
 
 def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not float:
-        raise TypeError(f"scale factor must be a number, got {value!r}")
+        raise TypeError(f"scale factor must be a number, got {show(value)}")
     if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"scale factor must be a finite number >= 0, got {value!r}")
+        raise ValueError(f"scale factor must be a finite number >= 0, got {show(value)}")
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
@@ -490,22 +491,22 @@ def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: o
     if not isinstance(value, tuple):
         raise TypeError(
             "'multipliers' must be a mapping of group name to multiplier "
-            f"(or a sequence of (name, multiplier) pairs), got {value!r}"
+            f"(or a sequence of (name, multiplier) pairs), got {show(value)}"
         )
     if not value:
         raise ValueError("'multipliers' must name at least one group, got an empty mapping")
     seen: set[str] = set()
     for name, k in value:
         if not isinstance(name, str):
-            raise TypeError(f"group names in 'multipliers' must be str, got {name!r}")
+            raise TypeError(f"group names in 'multipliers' must be str, got {show(name)}")
         if name in seen:
-            raise ValueError(f"group {name!r} appears twice in 'multipliers'")
+            raise ValueError(f"group {show(name)} appears twice in 'multipliers'")
         seen.add(name)
         if type(k) is not float:
-            raise TypeError(f"multiplier of group {name!r} must be a number, got {k!r}")
+            raise TypeError(f"multiplier of group {show(name)} must be a number, got {show(k)}")
         if not (math.isfinite(k) and k > 0):
             raise ValueError(
-                f"multiplier of group {name!r} must be a positive finite number, got {k!r}"
+                f"multiplier of group {show(name)} must be a positive finite number, got {show(k)}"
             )
 
 
@@ -639,7 +640,7 @@ def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:
     """
     num_steps = to_int(num_steps)  # integer-like (numpy.int64) accepted, like constructors
     if type(num_steps) is not int:
-        raise TypeError(f"'num_steps' must be an int, got {num_steps!r}")
+        raise TypeError(f"'num_steps' must be an int, got {show(num_steps)}")
     if num_steps < 0:
         raise ValueError(f"'num_steps' must be >= 0, got {num_steps}")
     if not callable(schedule) or isinstance(schedule, type):

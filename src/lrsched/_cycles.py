@@ -24,6 +24,7 @@ from ._validate import (
     check_lr,
     check_positive,
     check_range,
+    show,
     to_int,
 )
 
@@ -82,8 +83,8 @@ class OneCycle(ValueEq, BaseSchedule):
         if not math.isfinite(initial) or not math.isfinite(initial / self.final_div_factor):
             raise ValueError(
                 "'max_lr' / 'div_factor' (and / 'final_div_factor') must be finite "
-                f"(got max_lr={self.max_lr!r}, div_factor={self.div_factor!r}, "
-                f"final_div_factor={self.final_div_factor!r})"
+                f"(got max_lr={show(self.max_lr)}, div_factor={show(self.div_factor)}, "
+                f"final_div_factor={show(self.final_div_factor)})"
             )
 
     def _kernel(self, m: Math) -> Kernel:
@@ -152,7 +153,8 @@ class _Cyclic(ValueEq, BaseSchedule):
     def _check_max(self, attribute: attrs.Attribute[float], value: float) -> None:
         if value < self.min_lr:
             raise ValueError(
-                f"'max_lr' must be >= 'min_lr' (got max_lr={value!r}, min_lr={self.min_lr!r})"
+                "'max_lr' must be >= 'min_lr' "
+                f"(got max_lr={show(value)}, min_lr={show(self.min_lr)})"
             )
 
     def _scaling(self, m: Math, size: float) -> Callable[[Any], Any] | None:

@@ -186,7 +186,7 @@ class CosineRestarts(ValueEq, BaseSchedule):
             def f(t: Any) -> Any:
                 i = t // c
                 peak = maximum(b * power(d, i), lo)  # a decayed peak never goes below the floor
-                return lo + (peak - lo) / 2 * (1 + cos(_PI * (t - i * c) / c))
+                return lo + (peak - lo) / 2 * (1 + cos(_PI * (t % c) / c))  # t % c: exact, finite
 
             return f
         # An integer cycle_mult keeps cycle starts in exact integer arithmetic

@@ -18,6 +18,7 @@ from ._validate import (
     check_lrs,
     increasing_counts,
     learning_rates,
+    show,
     to_float,
     to_floats,
     to_int,
@@ -83,7 +84,7 @@ def _to_points(points: Iterable[tuple[int, float]]) -> tuple[tuple[int, float], 
 
 def _check_points(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in value):
-        raise TypeError(f"'points' must be a sequence of (step, lr) pairs, got {value!r}")
+        raise TypeError(f"'points' must be a sequence of (step, lr) pairs, got {show(value)}")
     if not value:
         raise ValueError("'points' must not be empty")
     increasing_counts("points.steps", tuple(p[0] for p in value))

@@ -35,10 +35,12 @@ from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
 from ._base import _Node
 from ._names import BUILTINS
 from ._validate import did_you_mean, short_repr
+from ._validate import show as _show
 
 __all__ = [
     "BUILTINS",
     "MAX_DEPTH",
+    "MAX_NODES",
     "ScheduleMismatchError",
     "from_state_dict",
     "register",
@@ -51,6 +53,10 @@ __all__ = [
 #: Deepest nesting of lists and dicts a state may have.
 MAX_DEPTH = _BASE_MAX_DEPTH  # one limit for what can be built and what loads
 
+#: Most lists, dicts and values a state may hold, counted as the loader would
+#: walk them (a list shared by several parents counts once per parent).
+MAX_NODES = 1_000_000
+
 _REGISTRY: dict[str, type[_Node]] = {}
 _NAMES: dict[type[_Node], str] = {}
 
@@ -60,44 +66,6 @@ _C = TypeVar("_C", bound=type[_Node])
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
-
-def _show(value: object, limit: int = 80) -> str:
-    """A short repr, safe for any depth or size of data (never raises)."""
-    text = _render(value, 3)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _render(value: object, depth: int) -> str:
-    # Renders a schedule state as ``cosine(base_lr=0.1, ...)``; bounded in depth
-    # and breadth, so a hostile 10_000-deep or huge state costs nothing.
-    if isinstance(value, Mapping):
-        if depth <= 0:
-            return "{...}"
-        items = list(value.items())[:8]
-        more = ", ..." if len(value) > 8 else ""
-        name = value.get("type")
-        if type(name) is str and len(name) <= 40:
-            args = ", ".join(
-                f"{k if type(k) is str else _render(k, 1)}={_render(v, depth - 1)}"
-                for k, v in items
-                if k != "type"
-            )
-            return f"{name}({args}{more})"
-        pairs = (f"{_render(k, 1)}: {_render(v, depth - 1)}" for k, v in items)
-        return "{" + ", ".join(pairs) + more + "}"
-    if isinstance(value, (list, tuple)):
-        if depth <= 0:
-            return "[...]"
-        more = ", ..." if len(value) > 8 else ""
-        return "[" + ", ".join(_render(v, depth - 1) for v in value[:8]) + more + "]"
-    if value is None or type(value) in (bool, int, float, str):
-        try:
-            text = repr(value)
-        except ValueError:  # an int too long to print
-            return "<a huge int>"
-        return text if len(text) <= 60 else text[:57] + "..."
-    return f"<{type(value).__name__}>"
 
 
 # -- the registry -------------------------------------------------------------------
@@ -324,7 +292,56 @@ def _decode(value: object, path: str, depth: int) -> Any:
     )
 
 
+def check_size(state: object) -> None:
+    """Refuse a state that would take more than `MAX_NODES` steps to load.
+
+    Data read back by ``torch.load(weights_only=True)`` (pickle) keeps shared
+    lists shared: ``x = [x, x]`` forty times is 1.6 KB on disk but 2**40
+    leaves to a loader. This walk visits each distinct list or dict once
+    (without recursion) and adds up what the loader would walk, so such a
+    state is refused at once. A list that contains itself is refused too.
+    """
+    sizes: dict[int, int] = {}  # id -> nodes below and including it; -1 while inside it
+    keep: list[object] = []  # holds what was visited, so that no id is reused
+    stack: list[tuple[object, bool]] = [(state, False)]
+    while stack:
+        value, done = stack.pop()
+        children: Any
+        if isinstance(value, Mapping):
+            children = value.values()
+        elif isinstance(value, (list, tuple)):
+            children = value
+        else:
+            continue
+        key = id(value)
+        if done:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > MAX_NODES:
+                break
+            sizes[key] = total
+            continue
+        seen = sizes.get(key)
+        if seen == -1:
+            raise ValueError("the state contains itself (a list or dict inside itself)")
+        if seen is not None:
+            continue
+        if len(value) >= MAX_NODES:
+            break
+        keep.append(value)
+        sizes[key] = -1
+        stack.append((value, True))
+        stack.extend((c, False) for c in children if isinstance(c, (Mapping, list, tuple)))
+    else:
+        return
+    raise ValueError(
+        f"the state holds more than {MAX_NODES:,} lists, dicts and values "
+        "(counting a shared list once per place it appears)"
+    )
+
+
 def _build(state: object, path: str, depth: int) -> Any:
+    if depth == 0:
+        check_size(state)
     if not isinstance(state, Mapping):
         raise ValueError(
             f"{path}: expected a schedule state (a dict with a 'type' key), "
