@@ -8,15 +8,30 @@ end mutate valid states and feed them to every loader (see
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import math
+import os
+import pickle
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 import lrsched
 from lrsched import (
+    ReduceOnPlateau,
     Stepper,
+    cli,
     constant,
     cosine_restarts,
     from_state_dict,
@@ -26,14 +41,14 @@ from lrsched import (
     reduce_on_plateau,
 )
 from lrsched._state import MAX_NODES
-
-
-def shared_list(levels: int) -> list[Any]:
-    """``x = [x, x]`` *levels* times: a few bytes pickled, ``2**levels`` leaves walked."""
-    x: list[Any] = [0.0]
-    for _ in range(levels):
-        x = [x, x]
-    return x
+from lrsched._validate import did_you_mean
+from tests.strategies import (
+    compositions,
+    mutated,
+    plateau_states,
+    shared_list,
+    stepper_states,
+)
 
 
 class TestDefect01SharedLists:
@@ -255,3 +270,198 @@ def _one_of_each() -> list[lrsched.BaseSchedule]:
         piecewise_constant(boundaries=[3], values=[1.0, 0.5]),
         piecewise_linear(points=[(0, 1.0), (10, 0.0)]),
     ]
+
+
+# -- the fuzzer ------------------------------------------------------------------------
+#
+# Every loader gets valid states with random faults (tests.strategies.mutated) and
+# must: raise only ValueError or TypeError; import nothing (an audit hook records
+# import events during the load); leave its target, and the state it was given,
+# exactly as they were when it fails; take bounded time and memory. `make fuzz`
+# sets LRSCHED_FUZZ_EXAMPLES to run many more examples than `make test`.
+
+FUZZ_EXAMPLES = int(os.environ.get("LRSCHED_FUZZ_EXAMPLES", "0")) or None
+FUZZ = settings(
+    max_examples=FUZZ_EXAMPLES or 40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+    # No shrinking: shrinking a huge hostile state can take many minutes; a failure
+    # still prints the example that failed.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+#: Per case: a load must finish within this (seconds) and allocate at most MAX_BYTES.
+MAX_SECONDS = 5.0  # generous: tracemalloc slows the load several times; hangs are what it catches
+MAX_BYTES = 64 * 2**20
+
+_IMPORTS: list[str] = []
+_RECORDING = threading.local()
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "import" and getattr(_RECORDING, "on", False):
+        _IMPORTS.append(str(args[0]))
+
+
+sys.addaudithook(_audit)  # (a hook cannot be removed; it records only inside `hostile`)
+
+
+@contextlib.contextmanager
+def hostile(state: object) -> Iterator[None]:
+    """Run a load of *state* under the fuzzer's rules (see above)."""
+    lrsched.registered_types()  # built-in modules load before, not during, the load
+    did_you_mean("x", ["y"])  # so does the error path's difflib
+    before = pickle.dumps(state)
+    del _IMPORTS[:]
+    tracemalloc.start()
+    started = time.perf_counter()
+    _RECORDING.on = True
+    try:
+        yield
+    except (ValueError, TypeError):
+        pass
+    finally:
+        _RECORDING.on = False
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert not _IMPORTS, f"the load imported {_IMPORTS}"
+    assert elapsed < MAX_SECONDS, f"the load took {elapsed:.1f} s"
+    assert peak < MAX_BYTES, f"the load allocated {peak / 2**20:.0f} MiB"
+    assert pickle.dumps(state) == before, "the load changed the state it was given"
+
+
+def _snapshot(it: Stepper) -> dict[str, Any]:
+    """Everything a load may change in a stepper (or reduce-on-plateau stepper)."""
+    return it.__getstate__()
+
+
+def _same_snapshot(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return pickle.dumps(a) == pickle.dumps(b)
+
+
+def _check_loaded(schedule: Any) -> None:
+    """A schedule that loaded gives a float (or dict) at a few steps, or a clear error."""
+    for t in (0, 1, 2**62):
+        try:
+            value = schedule(t)
+        except (ValueError, TypeError):
+            continue
+        values = value.values() if isinstance(value, dict) else [value]
+        assert all(type(v) is float for v in values)
+
+
+def _small(state: object, limit: int = 100_000) -> bool:
+    """True when a naive walk of *state* visits at most *limit* nodes (so it has a JSON form)."""
+    stack, count = [state], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return False
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
+
+
+schedule_states = compositions(max_depth=2).map(lambda s: s.state_dict())
+
+
+class TestFuzzFromStateDict:
+    """from_state_dict on corrupted schedule states."""
+
+    @FUZZ
+    @given(st.data())
+    def test_mutated(self, data: st.DataObject) -> None:
+        """Only ValueError/TypeError, no import, the input unchanged, bounded cost."""
+        state = data.draw(schedule_states.flatmap(mutated))
+        loaded: list[Any] = []
+        with hostile(state):
+            loaded.append(from_state_dict(state))
+        if loaded:
+            _check_loaded(loaded[0])
+
+
+class TestFuzzStepper:
+    """Stepper.load_state_dict and Stepper.from_state_dict on corrupted stepper states."""
+
+    @FUZZ
+    @given(st.data(), st.booleans())
+    def test_load_state_dict(self, data: st.DataObject, strict: bool) -> None:
+        """A failed load leaves the stepper equal to a copy taken before."""
+        valid = data.draw(stepper_states())
+        state = data.draw(mutated(valid))
+        it = Stepper.from_state_dict(valid)
+        before = _snapshot(it)
+        failed = True
+        with hostile(state):
+            it.load_state_dict(state, strict=strict)
+            failed = False
+        if failed:
+            assert _same_snapshot(_snapshot(it), before)
+
+    @FUZZ
+    @given(st.data())
+    def test_from_state_dict(self, data: st.DataObject) -> None:
+        """from_state_dict raises only ValueError/TypeError and imports nothing."""
+        state = data.draw(stepper_states().flatmap(mutated))
+        with hostile(state):
+            Stepper.from_state_dict(state)
+
+
+class TestFuzzPlateau:
+    """ReduceOnPlateau.load_state_dict and from_state_dict on corrupted states."""
+
+    @FUZZ
+    @given(st.data(), st.booleans())
+    def test_load_state_dict(self, data: st.DataObject, strict: bool) -> None:
+        """A failed load leaves every setting and counter as it was."""
+        valid = data.draw(plateau_states())
+        state = data.draw(mutated(valid))
+        it = ReduceOnPlateau.from_state_dict(valid)
+        before = _snapshot(it)
+        failed = True
+        with hostile(state):
+            it.load_state_dict(state, strict=strict)
+            failed = False
+        if failed:
+            assert _same_snapshot(_snapshot(it), before)
+
+    @FUZZ
+    @given(st.data())
+    def test_from_state_dict(self, data: st.DataObject) -> None:
+        """from_state_dict raises only ValueError/TypeError and imports nothing."""
+        state = data.draw(plateau_states().flatmap(mutated))
+        with hostile(state):
+            ReduceOnPlateau.from_state_dict(state)
+
+
+class TestFuzzCli:
+    """lrsched --config on corrupted JSON configs."""
+
+    @FUZZ
+    @given(st.data())
+    def test_config(self, data: st.DataObject) -> None:
+        """Exit 0 or 2, and on error one line on stderr, never a traceback."""
+        state = data.draw(schedule_states.flatmap(mutated))
+        if not _small(state):
+            return  # shared or cyclic data has no (small) JSON form
+        try:
+            text = json.dumps(state)
+        except (TypeError, ValueError, RecursionError):
+            return  # shared or cyclic data has no JSON form
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "config.json")
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = cli.main(["--config", path, "--steps", "3"])
+        assert status in (0, 2), err.getvalue()
+        if status == 2:
+            assert err.getvalue().count("\n") == 1
+            assert "Traceback" not in err.getvalue()
+        else:
+            assert all(math.isfinite(float(v.split("=")[-1])) for v in out.getvalue().split())

@@ -202,6 +202,7 @@ class _Unserializable(TypeError):
 
 
 _NOT_PLAIN = object()
+_PLAIN = frozenset({type(None), bool, int, float, str})  # kept as they are
 
 
 def _plain_scalar(value: object) -> Any:
@@ -274,17 +275,31 @@ def _at(path: str, key: object) -> str:
     return f"{path}.{key}" if type(key) is str else f"{path}[{_show(key, 40)}]"
 
 
-def _decode(value: object, path: str, depth: int) -> Any:
+#: What a load has decoded so far: (id of a list or dict, depth) -> result. A list
+#: shared by several parents (pickle keeps sharing) is decoded once per depth.
+_Memo = dict[tuple[int, int], Any]
+
+
+def _decode(value: object, path: str, depth: int, memo: _Memo) -> Any:
     if depth > MAX_DEPTH:
         where = path if len(path) <= 120 else f"{path[:50]} ... {path[-50:]}"
         raise ValueError(f"{where}: the state is nested deeper than {MAX_DEPTH} levels")
     plain = _plain_scalar(value)
     if plain is not _NOT_PLAIN:
         return plain
-    if isinstance(value, Mapping):
-        return _build(value, path, depth + 1)
-    if isinstance(value, (list, tuple)):
-        return tuple(_decode(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    if isinstance(value, (Mapping, list, tuple)):
+        key = (id(value), depth)
+        if key in memo:
+            return memo[key]
+        if isinstance(value, Mapping):
+            out = _build(value, path, depth + 1, memo)
+        else:
+            out = tuple(
+                v if v.__class__ in _PLAIN else _decode(v, f"{path}[{i}]", depth + 1, memo)
+                for i, v in enumerate(value)
+            )
+        memo[key] = out
+        return out
     cls = type(value)
     raise ValueError(
         f"{path}: expected plain data (dict, list, str, int, float, bool or None), "
@@ -297,13 +312,15 @@ def check_size(state: object) -> None:
 
     Data read back by ``torch.load(weights_only=True)`` (pickle) keeps shared
     lists shared: ``x = [x, x]`` forty times is 1.6 KB on disk but 2**40
-    leaves to a loader. This walk visits each distinct list or dict once
-    (without recursion) and adds up what the loader would walk, so such a
-    state is refused at once. A list that contains itself is refused too.
+    leaves to a naive walk. This walk visits each distinct list or dict once
+    (without recursion) and adds up what a naive walk would visit, so such a
+    state is refused at once; a list that contains itself is refused too.
+    (The loader itself decodes a shared list once.)
     """
     sizes: dict[int, int] = {}  # id -> nodes below and including it; -1 while inside it
     keep: list[object] = []  # holds what was visited, so that no id is reused
     stack: list[tuple[object, bool]] = [(state, False)]
+    visited = 0  # distinct nodes so far: never more than the walk would visit
     while stack:
         value, done = stack.pop()
         children: Any
@@ -325,7 +342,8 @@ def check_size(state: object) -> None:
             raise ValueError("the state contains itself (a list or dict inside itself)")
         if seen is not None:
             continue
-        if len(value) >= MAX_NODES:
+        visited += 1 + len(value)
+        if visited > MAX_NODES:
             break
         keep.append(value)
         sizes[key] = -1
@@ -339,9 +357,10 @@ def check_size(state: object) -> None:
     )
 
 
-def _build(state: object, path: str, depth: int) -> Any:
-    if depth == 0:
+def _build(state: object, path: str, depth: int, memo: _Memo | None = None) -> Any:
+    if memo is None:  # the root of a load
         check_size(state)
+        memo = {}
     if not isinstance(state, Mapping):
         raise ValueError(
             f"{path}: expected a schedule state (a dict with a 'type' key), "
@@ -376,7 +395,7 @@ def _build(state: object, path: str, depth: int) -> Any:
         raise ValueError(
             f"{where}: missing key(s) {', '.join(missing)} for {name!r} (its keys: {expected})"
         )
-    kwargs = {k: _decode(state[k], _at(path, k), depth) for k in fields if k in state}
+    kwargs = {k: _decode(state[k], _at(path, k), depth, memo) for k in fields if k in state}
     try:
         return cls(**kwargs)
     except (TypeError, ValueError, ArithmeticError) as error:

@@ -365,6 +365,8 @@ def _render(value: object, depth: int) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    if len(word) > 100:  # no typo of a short name; difflib is slow on long strings
+        return ""
     import difflib  # only on the error path: keeps `import lrsched` fast
 
     close = difflib.get_close_matches(word, list(choices), n=1)

@@ -34,6 +34,7 @@ from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 
 from ._compose import ScaleByGroup
 from ._stepper import Stepper
+from ._validate import show
 
 __all__ = ["LRScheduler"]
 
@@ -173,18 +174,23 @@ class LRScheduler(_TorchLRScheduler):
         return list(self._values())
 
     def _values(self) -> list[float]:
-        value = self._stepper.lr
+        return self._values_at(self._stepper.step, self.base_values)
+
+    def _values_at(self, step: int, base_values: list[float]) -> list[float]:
+        value = self._stepper._fn(step)
         if self._names is not None:
             values = [float(value[name]) for name in self._names]
         else:
             values = [float(value)] * len(self.optimizer.param_groups)
         if self.relative:
-            values = [b * v for b, v in zip(self.base_values, values, strict=True)]
+            values = [b * v for b, v in zip(base_values, values, strict=True)]
         return values
 
-    def _apply(self) -> None:
+    def _apply(self, values: list[float] | None = None) -> None:
         groups, key, index = self.optimizer.param_groups, self.key, self.index
-        for group, value in zip(groups, self._values(), strict=True):
+        if values is None:
+            values = self._values()
+        for group, value in zip(groups, values, strict=True):
             _set(group, key, index, value)
         self._last_lr = [_copy(g["lr"]) for g in groups]
 
@@ -210,36 +216,61 @@ class LRScheduler(_TorchLRScheduler):
         A failed load changes nothing.
         """
         state = state_dict
-        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+        if not isinstance(state, dict) or not _is(state.get("format"), STATE_FORMAT):
             raise ValueError(
                 f"not a state of lrsched.torch.LRScheduler (expected 'format': {STATE_FORMAT!r})"
             )
         expected = {"format", "stepper", "key", "index", "relative", "base_values"}
         if set(state) != expected:
-            extra, missing = sorted(set(state) - expected), sorted(expected - set(state))
+            extra = ", ".join(sorted(show(k, 40) for k in set(state) - expected)[:5])
+            missing = sorted(expected - set(state))
             raise ValueError(
-                f"scheduler state has extra key(s) {extra} and missing key(s) {missing}"
+                f"scheduler state has extra key(s) [{extra}] and missing key(s) {missing}"
             )
         for name in ("key", "index", "relative"):
-            if state[name] != getattr(self, name):
+            saved, current = state[name], getattr(self, name)
+            # Compared by type first: a tensor or a float here is not the saved setting
+            # (and `tensor != False` has no truth value).
+            if not _is(saved, current):
                 raise ValueError(
-                    f"scheduler state was saved with {name}={state[name]!r}, "
-                    f"this scheduler has {name}={getattr(self, name)!r}"
+                    f"scheduler state was saved with {name}={show(saved)}, "
+                    f"this scheduler has {name}={show(current)}"
                 )
         base = state["base_values"]
         if (
-            not isinstance(base, list)
+            type(base) is not list
             or len(base) != len(self.optimizer.param_groups)
-            or not all(type(b) is float and math.isfinite(b) for b in base)
+            or not all(type(b) is float and math.isfinite(b) and b >= 0 for b in base)
         ):
             raise ValueError(
                 f"scheduler state 'base_values' must be {len(self.optimizer.param_groups)} "
-                f"finite floats (one per param group), got {base!r}"
+                f"finite floats >= 0 (one per param group), got {show(base)}"
             )
-        self._stepper.load_state_dict(state["stepper"], strict=strict)  # validates first
+        # Validate everything and compute the new values before changing anything.
+        updates = self._stepper._parse(state["stepper"], strict=strict)
+        step = updates["step"]
+        try:
+            values = self._values_at(step, base)
+        except (ArithmeticError, TypeError, ValueError) as error:
+            raise ValueError(
+                f"scheduler state 'stepper.step' {show(step)}: the schedule cannot be "
+                f"evaluated there ({type(error).__name__}: {error})"
+            ) from None
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError(
+                f"scheduler state 'stepper.step' {show(step)}: the schedule's value there "
+                f"is not finite ({show(values)})"
+            )
+        for name, value in updates.items():
+            setattr(self._stepper, name, value)
         self.base_values = list(base)
-        self.last_epoch = self._stepper.step
-        self._apply()
+        self.last_epoch = step
+        self._apply(values)
+
+
+def _is(saved: object, current: object) -> bool:
+    """*saved* is the setting *current*: the same type and equal (a tensor never is)."""
+    return type(saved) is type(current) and bool(saved == current)
 
 
 # -- param groups -------------------------------------------------------------------------
