@@ -2,13 +2,19 @@
 PYTHON ?= python
 INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat transformers accelerate
 
-.PHONY: install docs-site test test-integrations install-integrations lint format typecheck check golden docs bench clean
+.PHONY: install docs-site test fuzz test-integrations install-integrations lint format typecheck check golden docs bench clean
 
 install:
 	$(PYTHON) -m pip install -e ".[dev]"
 
 test:
 	$(PYTHON) -m pytest
+
+# The fuzzer of tests/test_fuzz.py (every loader against corrupted states) with many
+# more examples than `make test` runs (FUZZ_EXAMPLES=... to change; takes minutes).
+FUZZ_EXAMPLES ?= 2000
+fuzz:
+	LRSCHED_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest -q tests/test_fuzz.py -k TestFuzz
 
 install-integrations:
 	$(PYTHON) -m pip install $(INTEGRATION_DEPS)

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import pickle
+import subprocess
 import sys
 import tempfile
 import threading
@@ -465,3 +466,139 @@ class TestFuzzCli:
             assert "Traceback" not in err.getvalue()
         else:
             assert all(math.isfinite(float(v.split("=")[-1])) for v in out.getvalue().split())
+
+
+def _cli(*args: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m lrsched`` with *args* in a child process (this tree's package)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return subprocess.run(
+        [sys.executable, "-m", "lrsched", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+class TestDefect06CliFaults:
+    """#6: the CLI never prints a traceback: bad output, endless input, huge widths."""
+
+    @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+    def test_full_disk(self) -> None:
+        """Stdout on /dev/full: one line on stderr, status 1."""
+        with open("/dev/full", "w") as full:
+            done = _cli("constant", "--lr", "1", "--steps", "100000", stdout=full)
+        assert done.returncode == 1
+        assert done.stderr == "lrsched: error: cannot write output: No space left on device\n"
+
+    def test_closed_stdout(self) -> None:
+        """Stdout closed: one line on stderr, status 1."""
+        done = _cli("constant", "--lr", "1", "--steps", "3", stdout=subprocess.DEVNULL)
+        assert done.returncode == 0  # (the baseline: an open stdout)
+        code = (
+            "import sys; sys.stdout = None; from lrsched.cli import main; "
+            "raise SystemExit(main(['constant', '--lr', '1', '--steps', '3']))"
+        )
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        closed = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+        )
+        assert closed.returncode == 1
+        assert closed.stderr == "lrsched: error: cannot write output: stdout is closed\n"
+
+    def test_broken_pipe_is_quiet(self) -> None:
+        """A reader that goes away ends the program quietly with status 0."""
+        child = subprocess.Popen(
+            [sys.executable, "-m", "lrsched", "constant", "--lr", "1", "--steps", "10000000"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
+        with child:
+            assert child.stdout is not None
+            assert child.stderr is not None
+            child.stdout.readline()
+            child.stdout.close()
+            assert child.wait(timeout=60) == 0
+            assert child.stderr.read() == b""
+
+    @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+    def test_endless_config(self, device: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """--config of an endless file stops at the size limit: one line, status 2."""
+        if not os.path.exists(device):
+            pytest.skip(f"needs {device}")
+        assert cli.main(["--config", device]) == 2
+        err = capsys.readouterr().err
+        assert err == f"lrsched: error: config {device} is larger than 16 MiB\n"
+
+    def test_huge_width(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--width 1000000000 is refused at once (at most MAX_WIDTH columns)."""
+        argv = ["constant", "--lr", "1", "--steps", "9", "--sparkline", "--width", "1000000000"]
+        assert cli.main(argv) == 2
+        assert "--width: must be <= 10000" in capsys.readouterr().err
+
+    def test_huge_int_in_config(self, tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+        """A 5000-digit int in a JSON config is one line, status 2."""
+        path = tmp_path / "big.json"
+        path.write_text('{"type": "constant", "lr": ' + "9" * 5000 + "}")
+        assert cli.main(["--config", str(path), "--steps", "1"]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
+
+
+class TestDefect09NonFinite:
+    """#9: values that are not finite are never printed as a success."""
+
+    def test_cli_refuses_inf(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Lrsched constant --lr 1e308 --scale 10 exits 2 naming the step, not 'inf'."""
+        assert cli.main(["constant", "--lr", "1e308", "--scale", "10", "--steps", "3"]) == 2
+        out, err = capsys.readouterr()
+        assert "inf" not in out
+        assert "the value at step 0 is not finite" in err
+
+
+class TestDefect11SvgControlCharacters:
+    """#11: control characters in a title or group name still give well-formed XML."""
+
+    def test_title_and_groups(self) -> None:
+        """Characters XML cannot hold (x00-x1f, ufffe, uffff) are replaced; the SVG parses."""
+        import xml.etree.ElementTree as ET
+
+        from lrsched.plot import to_svg
+
+        odd = "".join(map(chr, range(32))) + "\ufffe\uffff<&>\"'"
+        s = constant(lr=1.0) * {odd: 1.0, "head": 0.5}
+        root = ET.fromstring(to_svg(s, 10, title=odd))
+        texts = " ".join(t for e in root.iter() for t in (e.text, *e.attrib.values()) if t)
+        assert "<&>" in texts  # markup characters are escaped, not dropped
+        assert "\x00" not in texts
+        assert "\uffff" not in texts
+
+
+class TestDefect12Threads:
+    """#12: schedules are pure and thread-safe; steppers are documented as not."""
+
+    def test_schedule_from_many_threads(self) -> None:
+        """8 threads calling one schedule get exactly the single-threaded values."""
+        s = 10 >> lrsched.cosine_restarts(base_lr=1.0, min_lr=0.1, cycle_steps=7, cycle_mult=2)
+        expected = [s(t) for t in range(20_000)]
+        results: list[list[float]] = []
+
+        def work() -> None:
+            results.append([s(t) for t in range(20_000)])
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == [expected] * 8
+
+    def test_documented(self) -> None:
+        """The Stepper docstring and the checkpointing page say steppers are not thread-safe."""
+        from pathlib import Path
+
+        assert "not thread-safe" in (Stepper.__doc__ or "")
+        page = Path(__file__).parent.parent / "docs" / "checkpointing.md"
+        assert "**not thread-safe**" in page.read_text(encoding="utf-8")

@@ -109,6 +109,10 @@ class Stepper(Iterator[Any]):
         step: The step whose value the next ``next()`` returns (updates completed).
         stop: The explicit stop step, or ``None``.
 
+    Like Python's own iterators, a stepper is not thread-safe: threads that
+    share one may get a step twice and skip others (give each its own, or use
+    a lock). Schedules themselves are pure and thread-safe.
+
     Checkpoint it with `state_dict` (plain data: ``json.dump`` it, or
     ``torch.save`` it and read it back with ``torch.load(path,
     weights_only=True)``) and resume with `load_state_dict` or
