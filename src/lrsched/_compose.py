@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import attrs
 
@@ -402,6 +402,61 @@ def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object
         raise ValueError(f"scale factor must be a finite number >= 0, got {show(value)}")
 
 
+#: Fields of the built-in schedules that hold learning rates (numbers, lists of
+#: numbers, or (step, lr) points): a built-in's values never exceed the largest.
+_LR_FIELDS = frozenset(
+    {"lr", "base_lr", "min_lr", "max_lr", "start_lr", "end_lr", "values", "points"}
+)
+
+
+def peak(schedule: object) -> float | None:
+    """An upper bound of *schedule*'s values, or ``None`` when it is not known.
+
+    Known for built-ins (leaves: their largest learning rate; one-cycle also
+    its start ``max_lr / div_factor``; composites: from their children, times
+    a scale factor or the largest group multiplier); a plain function or a
+    user-defined class has no known bound.
+    """
+    from ._state import BUILTINS, type_name
+
+    name = type_name(schedule)
+    if name is None or name not in BUILTINS or not isinstance(schedule, _Node):
+        return None
+    bound = 0.0
+    for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(schedule))):
+        if not field.init:
+            continue
+        value = getattr(schedule, field.name)
+        children = value if isinstance(value, tuple) else (value,)
+        for child in children:
+            if isinstance(child, _Node) or (callable(child) and not isinstance(child, type)):
+                inner = peak(child)
+                if inner is None:
+                    return None
+                bound = max(bound, inner)
+            elif field.name in _LR_FIELDS:
+                number = child[1] if isinstance(child, tuple) else child
+                if type(number) is float:
+                    bound = max(bound, number)
+    if isinstance(schedule, Scaled):
+        bound *= schedule.factor
+    elif isinstance(schedule, ScaleByGroup):
+        bound *= max(k for _, k in schedule.multipliers)
+    elif name == "one_cycle":
+        bound = max(bound, schedule.max_lr / schedule.div_factor)  # type: ignore[attr-defined]
+    return bound
+
+
+def _check_finite_peak(schedule: Schedule, factor: float, what: str) -> None:
+    """Refuse a scale whose product with the schedule's largest value is not finite."""
+    bound = peak(schedule)
+    if bound is not None and not math.isfinite(bound * factor):
+        raise ValueError(
+            f"{what} times the schedule's largest value must be finite "
+            f"(got {show(factor)} * {show(bound)}, which overflows)"
+        )
+
+
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
 class Scaled(ValueEq, BaseSchedule):
     r"""Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
@@ -420,6 +475,10 @@ class Scaled(ValueEq, BaseSchedule):
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
     factor: float = attrs.field(kw_only=True, converter=as_float, validator=_check_factor)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        _check_finite_peak(self.schedule, self.factor, "the scale factor")
 
     @property
     def total_steps(self) -> int | None:
@@ -552,6 +611,11 @@ class ScaleByGroup(ValueEq, _Node):
         validator=_check_multipliers,
         repr=_multipliers_repr,
     )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        largest = max(k for _, k in self.multipliers)
+        _check_finite_peak(self.schedule, largest, "the largest multiplier")
 
     if TYPE_CHECKING:
 

@@ -164,8 +164,12 @@ class _Cyclic(ValueEq, BaseSchedule):
     def _kernel(self, m: Math) -> Kernel:
         up = self.step_size
         down = up if self.step_size_down is None else self.step_size_down
-        size = float(up + down)
-        lo, height, where = self.min_lr, self.max_lr - self.min_lr, m.where
+        # On scalars the cycle length stays an int: for an int step the position,
+        # both its differences and the ratios below are exact or correctly rounded
+        # (a float cycle length rounds above 2**53, and the wave then overshot).
+        size: Any = float(up + down) if m.is_array else up + down
+        lo, hi, height = self.min_lr, self.max_lr, self.max_lr - self.min_lr
+        where, minimum = m.where, m.minimum
 
         def wave(t: Any) -> Any:
             # The position in the cycle, exact for integer steps (also in
@@ -173,10 +177,12 @@ class _Cyclic(ValueEq, BaseSchedule):
             pos = t % size
             return height * where(pos <= up, pos / up, (size - pos) / down)
 
-        scale = self._scaling(m, size)
+        # min(..., max_lr): rounding of min_lr + (max_lr - min_lr) * x, x <= 1, may
+        # pass max_lr by an ulp (or overflow when max_lr is the largest float).
+        scale = self._scaling(m, float(up + down))
         if scale is None:
-            return lambda t: lo + wave(t)
-        return lambda t: lo + wave(t) * scale(t)
+            return lambda t: minimum(lo + wave(t), hi)
+        return lambda t: minimum(lo + wave(t) * scale(t), hi)
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
