@@ -107,15 +107,15 @@ class LRScheduler(_TorchLRScheduler):
         relative: bool = False,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"'optimizer' must be a torch.optim.Optimizer, got {optimizer!r}")
+            raise TypeError(f"'optimizer' must be a torch.optim.Optimizer, got {show(optimizer)}")
         if not callable(schedule):
-            raise TypeError(f"'schedule' must be a schedule, got {schedule!r}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(schedule)}")
         if not isinstance(key, str):
-            raise TypeError(f"'key' must be a str, got {key!r}")
+            raise TypeError(f"'key' must be a str, got {show(key)}")
         if index is not None and (type(index) is not int or index < 0):
-            raise TypeError(f"'index' must be an int >= 0 or None, got {index!r}")
+            raise TypeError(f"'index' must be an int >= 0 or None, got {show(index)}")
         if type(relative) is not bool:
-            raise TypeError(f"'relative' must be a bool, got {relative!r}")
+            raise TypeError(f"'relative' must be a bool, got {show(relative)}")
         for i, group in enumerate(optimizer.param_groups):
             _get(group, i, key, index)  # raises for a missing key or index
         self.schedule = schedule
@@ -324,12 +324,12 @@ def _get(group: dict[str, Any], i: int, key: str, index: int | None) -> Any:
     if index is None:
         if isinstance(value, (tuple, list)):
             raise ValueError(
-                f"param group {i}'s {key!r} is a sequence {value!r}; "
+                f"param group {i}'s {key!r} is a sequence {show(value)}; "
                 "pass index= to drive one element"
             )
         return value
     if not isinstance(value, (tuple, list)) or not index < len(value):
-        raise ValueError(f"param group {i}'s {key!r} has no element {index}, got {value!r}")
+        raise ValueError(f"param group {i}'s {key!r} has no element {index}, got {show(value)}")
     return value[index]
 
 
