@@ -38,6 +38,7 @@ import attrs
 from . import _curves
 from ._compose import ScaleByGroup, with_warmup
 from ._state import class_type_name, from_state_dict, registered_types, type_name
+from ._validate import show
 from .plot import boundaries, sparkline, to_svg
 
 __all__ = ["leaf_commands", "main"]
@@ -71,7 +72,7 @@ class _Parser(argparse.ArgumentParser):
             name = match.group(1)
             close = difflib.get_close_matches(name, list(_commands()), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            message = f"unknown schedule {name!r}{hint} (`lrsched --help` lists them)"
+            message = f"unknown schedule {show(name)}{hint} (`lrsched --help` lists them)"
         raise _UsageError(f"{self.prog}: error: {message}")
 
 
@@ -146,7 +147,7 @@ def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {show(text)}") from None
 
 
 def _integer(text: str) -> int:
@@ -156,7 +157,7 @@ def _integer(text: str) -> int:
         pass
     value = _number(text) if re.fullmatch(r"[\d.eE+_-]+", text) else math.nan
     if not value.is_integer():
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected an integer, got {show(text)}")
     return int(value)
 
 
@@ -188,7 +189,7 @@ def _parser_for(tp: Any, name: str) -> tuple[Callable[[str], Any], str]:
             parts = text.split(":")
             if len(parts) != len(parsers):
                 raise argparse.ArgumentTypeError(
-                    f"expected {len(parsers)} values separated by ':', got {text!r}"
+                    f"expected {len(parsers)} values separated by ':', got {show(text)}"
                 )
             return tuple(p(part.strip()) for (p, _), part in zip(parsers, parts, strict=True))
 
