@@ -32,7 +32,6 @@ from ._validate import (
     check_count,
     check_flag,
     check_lr,
-    short_repr,
     show,
     to_float,
     to_int,
@@ -60,7 +59,7 @@ _S = TypeVar("_S", bound=Schedule)
 _N = TypeVar("_N", bound=_Node)
 
 
-_describe = short_repr
+_describe = show
 
 
 def _check_schedule(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

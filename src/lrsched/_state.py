@@ -34,7 +34,7 @@ import attrs
 from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
 from ._base import _Node
 from ._names import BUILTINS
-from ._validate import did_you_mean, short_repr
+from ._validate import did_you_mean
 from ._validate import show as _show
 
 __all__ = [
@@ -239,7 +239,7 @@ def _encode(value: object, path: str) -> Any:
 
 
 def _describe(value: object) -> str:
-    return short_repr(value, 60)
+    return _show(value, 60)
 
 
 def _state(schedule: _Node, path: str) -> dict[str, Any]:
@@ -275,9 +275,10 @@ def _at(path: str, key: object) -> str:
     return f"{path}.{key}" if type(key) is str else f"{path}[{_show(key, 40)}]"
 
 
-#: What a load has decoded so far: (id of a list or dict, depth) -> result. A list
-#: shared by several parents (pickle keeps sharing) is decoded once per depth.
-_Memo = dict[tuple[int, int], Any]
+#: What a load has decoded so far: (id of a list or dict, depth) -> (it, result). A
+#: list shared by several parents (pickle keeps sharing) is decoded once per depth;
+#: holding it keeps its id from being reused during the load.
+_Memo = dict[tuple[int, int], tuple[object, Any]]
 
 
 def _decode(value: object, path: str, depth: int, memo: _Memo) -> Any:
@@ -290,7 +291,7 @@ def _decode(value: object, path: str, depth: int, memo: _Memo) -> Any:
     if isinstance(value, (Mapping, list, tuple)):
         key = (id(value), depth)
         if key in memo:
-            return memo[key]
+            return memo[key][1]
         if isinstance(value, Mapping):
             out = _build(value, path, depth + 1, memo)
         else:
@@ -298,7 +299,7 @@ def _decode(value: object, path: str, depth: int, memo: _Memo) -> Any:
                 v if v.__class__ in _PLAIN else _decode(v, f"{path}[{i}]", depth + 1, memo)
                 for i, v in enumerate(value)
             )
-        memo[key] = out
+        memo[key] = (value, out)
         return out
     cls = type(value)
     raise ValueError(

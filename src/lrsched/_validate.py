@@ -296,11 +296,6 @@ def check_named(
     return converted
 
 
-def short_repr(value: object, limit: int = 80) -> str:
-    """A short repr for error messages; the same as `show`."""
-    return show(value, limit)
-
-
 def show(value: object, limit: int = 80) -> str:
     """A repr of *value* cut to *limit* characters, for error messages; never raises.
 
