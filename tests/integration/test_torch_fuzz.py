@@ -7,8 +7,10 @@ bounded cost, nothing half-applied), through torch.save / torch.load.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
+import pickle
 from typing import Any
 
 import pytest
@@ -130,7 +132,10 @@ class TestFuzzTorchAdapter:
         for _ in range(data.draw(st.integers(0, 3))):
             scheduler.optimizer.step()
             scheduler.step()
-        state = _torch_round_trip(data.draw(mutated(scheduler.state_dict())))
+        state = data.draw(mutated(scheduler.state_dict()))
+        # weights_only refuses some data (a 5000-digit int): that is loaded as built.
+        with contextlib.suppress(pickle.UnpicklingError):
+            state = _torch_round_trip(state)
         before = _snapshot(scheduler)
         failed = True
         with hostile(state):
