@@ -2,13 +2,24 @@
 PYTHON ?= python
 INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat transformers accelerate tqdm
 
-.PHONY: install docs-site test test-integrations install-integrations lint format typecheck check golden docs bench compat clean
+.PHONY: install docs-site test fuzz test-integrations install-integrations lint format typecheck check golden docs bench compat clean
 
 install:
 	$(PYTHON) -m pip install -e ".[dev]"
 
 test:
 	$(PYTHON) -m pytest
+
+# The fuzzer of tests/test_fuzz.py (every loader against corrupted states) with many
+# more examples than `make test` runs (FUZZ_EXAMPLES=... to change; takes minutes).
+FUZZ_EXAMPLES ?= 2000
+# The torch adapter's fuzzer runs too when torch is installed (make install-integrations).
+fuzz:
+	LRSCHED_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest -q tests/test_fuzz.py -k TestFuzz
+	@if $(PYTHON) -c "import torch" 2>/dev/null; then \
+		LRSCHED_INTEGRATION=1 LRSCHED_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest -q \
+			-m integration tests/integration/test_torch_fuzz.py -k TestFuzz; \
+	else echo "torch is not installed: skipped tests/integration/test_torch_fuzz.py"; fi
 
 install-integrations:
 	$(PYTHON) -m pip install $(INTEGRATION_DEPS)

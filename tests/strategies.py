@@ -9,6 +9,7 @@ schedule constructs without error. Import them as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -55,11 +56,16 @@ __all__ = [
     "linears",
     "lrs",
     "multi_steps",
+    "mutated",
+    "odd_values",
     "one_cycles",
     "piecewise_constants",
     "piecewise_linears",
+    "plateau_states",
     "polynomials",
+    "shared_list",
     "step_decays",
+    "stepper_states",
     "steps",
     "triangular2s",
     "triangulars",
@@ -471,3 +477,177 @@ def plans(draw: st.DrawFn) -> tuple[lrsched.Plan, list[float]]:
         plan = lrsched.constant(lr=1.0).cooldown(at=lrsched.rest(), steps=lrsched.share(shares[0]))
         shares = shares[:1]
     return plan, shares
+
+
+# -- hostile data: valid states, mutated (the fuzzer of tests/test_fuzz.py) ----------
+
+
+def shared_list(levels: int) -> list[object]:
+    """``x = [x, x]`` *levels* times: tiny when pickled, ``2**levels`` leaves when walked."""
+    x: list[object] = [0.0]
+    for _ in range(levels):
+        x = [x, x]
+    return x
+
+
+def _self_list() -> list[object]:
+    loop: list[object] = []
+    loop.append(loop)
+    return loop
+
+
+#: Values a hostile or corrupted state may hold in any place (JSON or pickle data).
+_ODD_VALUES: list[object] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**31 - 1,
+    2**53 + 1,
+    2**62,
+    2**63 - 1,
+    2**63,
+    2**64,
+    -(2**63),
+    10**400,
+    10**5000,
+    0.0,
+    -0.0,
+    5e-324,
+    1e-300,
+    1e300,
+    1.7976931348623157e308,
+    -1.0,
+    math.nan,
+    math.inf,
+    -math.inf,
+    "",
+    "cosine",
+    "type",
+    "x" * 10_000,
+    "\x00\x1f\ufffe\uffff<&>",
+    [],
+    {},
+    [[]],
+    {"type": "constant"},
+    {"type": "constant", "lr": 1.0},
+    [0.5] * 100_000,
+]
+
+
+@st.composite
+def odd_values(draw: st.DrawFn) -> object:
+    """A value that may stand anywhere in a corrupted state (a fresh copy each time)."""
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        return shared_list(draw(st.integers(18, 40)))
+    if kind == 1:
+        return _self_list()
+    if kind == 2:
+        return draw(st.integers(min_value=-(2**70), max_value=2**70))
+    if kind == 3:
+        return draw(st.floats(allow_nan=True, allow_infinity=True))
+    if kind == 4:
+        return draw(st.text(max_size=20))
+    if kind == 5:
+        return draw(st.lists(st.floats(allow_nan=False), max_size=5))
+    import copy
+
+    return copy.deepcopy(draw(st.sampled_from(_ODD_VALUES)))
+
+
+def _places(value: object) -> list[tuple[Any, Any]]:
+    """The (container, key) pairs inside *value* where a mutation may strike.
+
+    Each list or dict is entered once (earlier faults may have put shared or
+    self-containing lists in), and at most 1000 places are listed.
+    """
+    out: list[tuple[Any, Any]] = []
+    seen: set[int] = set()
+    stack: list[Any] = [value]
+    while stack and len(out) < 1000:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, item in items:
+            out.append((node, key))
+            if isinstance(item, (dict, list)):
+                stack.append(item)
+    return out
+
+
+def _thaw(value: object) -> Any:
+    """A fresh copy of a state as dicts and lists (a mutation changes only the copy)."""
+    if isinstance(value, dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thaw(v) for v in value]
+    return value
+
+
+@st.composite
+def mutated(draw: st.DrawFn, state: object, max_mutations: int = 3) -> Any:
+    """*state* (a valid state, not changed) with 1 to *max_mutations* random faults.
+
+    A fault replaces a value by an odd one (`odd_values`), deletes or adds a
+    key, renames a type, nudges a number, or wraps a value in a list.
+    """
+    out = _thaw(state)
+    for _ in range(draw(st.integers(1, max_mutations))):
+        places = _places(out) if isinstance(out, (dict, list)) else []
+        if not places:
+            return draw(odd_values())
+        container, key = places[draw(st.integers(0, len(places) - 1))]
+        fault = draw(
+            st.sampled_from(["replace", "replace", "delete", "add", "type", "nudge", "wrap"])
+        )
+        current = container[key]
+        if fault == "replace":
+            container[key] = draw(odd_values())
+        elif fault == "delete":
+            del container[key]
+        elif fault == "add" and isinstance(container, dict):
+            container[draw(st.sampled_from(["extra", "type", "step", 0, "lr"]))] = draw(
+                odd_values()
+            )
+        elif fault == "type" and isinstance(container, dict):
+            container["type"] = draw(
+                st.sampled_from([*lrsched.registered_types(), "os.system", "builtins.eval", ""])
+            )
+        elif fault == "nudge" and type(current) in (int, float):
+            container[key] = draw(
+                st.sampled_from([-current, current * 2**64, current + 1, current - 1, 0])
+            )
+        elif fault == "wrap":
+            container[key] = [current]
+    return out
+
+
+@st.composite
+def stepper_states(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid `Stepper` state: a random composition at a random position."""
+    s = draw(compositions(max_depth=2))
+    start = draw(st.integers(0, 2 * MAX_COUNT))
+    stop = draw(st.one_of(st.none(), st.integers(start, start + MAX_COUNT)))
+    return s.iter(start=start, stop=stop).state_dict()
+
+
+@st.composite
+def plateau_states(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid `ReduceOnPlateau` state, after a few reports."""
+    it = lrsched.reduce_on_plateau(
+        draw(compositions(max_depth=1)),
+        factor=draw(st.floats(min_value=0.01, max_value=0.99)),
+        patience=draw(st.integers(0, 3)),
+        mode=draw(st.sampled_from(["min", "max"])),
+        cooldown=draw(st.integers(0, 2)),
+    )
+    for metric in draw(st.lists(st.floats(-10, 10), max_size=8)):
+        if next(it, None) is None:
+            break
+        it.report(metric)
+    return it.state_dict()

@@ -23,7 +23,7 @@ from ._validate import (
     check_count,
     check_lr,
     check_positive,
-    short_repr,
+    show,
     to_float,
 )
 from .shapes import ShapeLike, check_shape, interpolator, resolve
@@ -44,14 +44,14 @@ def _to_factors(factors: Iterable[Schedule]) -> tuple[Schedule, ...]:
 
 def _check_factors(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple):
-        raise TypeError(f"'factors' must be a sequence of schedules, got {short_repr(value)}")
+        raise TypeError(f"'factors' must be a sequence of schedules, got {show(value)}")
     if len(value) < 2:
         raise ValueError(f"'factors' must hold at least two schedules, got {len(value)}")
     for i, factor in enumerate(value):
         if not is_schedule_like(factor):
             raise TypeError(
                 f"factors[{i}] must be a schedule (a BaseSchedule or a callable step -> lr), "
-                f"got {short_repr(factor)}"
+                f"got {show(factor)}"
             )
 
 
@@ -151,7 +151,7 @@ class Clip(Composite, ValueEq, BaseSchedule):
     @schedule.validator
     def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -227,7 +227,7 @@ class Cooldown(Composite, ValueEq, BaseSchedule):
     @schedule.validator
     def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -294,7 +294,7 @@ class Skip(Composite, ValueEq, BaseSchedule):
     @schedule.validator
     def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
 
     @property
     def total_steps(self) -> int | None:
@@ -341,10 +341,10 @@ class Cycles(Composite, ValueEq, BaseSchedule):
     @schedule.validator
     def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
         if getattr(value, "total_steps", None) is None:
             raise ValueError(
-                f"cycles needs a bounded schedule (one cycle), got {short_repr(value)}; "
+                f"cycles needs a bounded schedule (one cycle), got {show(value)}; "
                 "bound it with .for_steps(n)"
             )
 

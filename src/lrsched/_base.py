@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
+import sys
 from collections.abc import Callable, Mapping
 from typing import (
     TYPE_CHECKING,
@@ -71,24 +72,41 @@ class SupportsArrayNamespace(Protocol):
     def __array_namespace__(self, /, *, api_version: Any = None) -> Any: ...
 
 
+#: The largest int step: the largest float (a larger int has no float value).
+MAX_INT_STEP = int(sys.float_info.max)
+
+
 def check_step(step: Any) -> int | float:
     """Return *step* as an ``int`` or ``float``, or raise.
 
     ``TypeError`` for a bool, str, None or other non-number; ``ValueError``
-    naming the step for a negative, NaN or infinite one.
+    naming the step for a negative, NaN or infinite one, or one larger than
+    the largest float (``10**400``, ``Fraction(10**400)``).
     """
     cls = step.__class__
     if cls is not int and cls is not float:
         if isinstance(step, bool) or not (
             isinstance(step, numbers.Real) or hasattr(step, "__index__")
         ):
-            raise TypeError(f"step must be an int or a float, got {step!r} ({type(step).__name__})")
+            from ._validate import show  # the error path only
+
+            raise TypeError(f"step must be an int or a float, got {show(step)} ({cls.__name__})")
         # integer-like (numpy.int64, ...) or float-like (numpy.float32, Fraction, ...)
         is_integral = isinstance(step, numbers.Integral) or not isinstance(step, numbers.Real)
-        step = operator.index(step) if is_integral else float(step)
-    if 0 <= step < math.inf:
+        try:
+            step = operator.index(step) if is_integral else float(step)
+        except OverflowError:  # Fraction(10**400): larger than any float
+            from ._validate import show  # the error path only
+
+            raise ValueError(
+                f"step must be a finite number >= 0 and at most the largest float, got {show(step)}"
+            ) from None
+    if 0 <= step < math.inf and step <= MAX_INT_STEP:
         return step  # type: ignore[no-any-return]
-    raise ValueError(f"step must be a finite number >= 0, got {step!r}")
+    from ._validate import show  # the error path only
+
+    limit = " and at most the largest float" if step == step and step > MAX_INT_STEP else ""
+    raise ValueError(f"step must be a finite number >= 0{limit}, got {show(step)}")
 
 
 #: The types of values that make a schedule a plan (`lrsched.Share`, `lrsched.Plan`),
@@ -192,7 +210,7 @@ class _Node:
             fn = self._fn
         except AttributeError:  # first call (try is free when nothing is raised)
             fn = self._scalar_fn()
-        if step.__class__ is int and step >= 0:
+        if step.__class__ is int and 0 <= step <= MAX_INT_STEP:
             return fn(step)
         if is_array(step):  # array-API arrays and torch tensors; NumPy scalars are numbers
             return self._call_array(step)

@@ -40,7 +40,7 @@ from ._validate import (
     check_named,
     check_positive,
     check_range,
-    short_repr,
+    show,
     to_float,
     to_int,
 )
@@ -107,7 +107,7 @@ def _class(type_name: str) -> Any:
 
 def _positive(name: str, value: Any, release: str) -> None:
     if not (type(to_float(value)) is float and to_float(value) > 0):
-        raise ValueError(f"{name!r} must be > 0 (as in lrsched {release}), got {short_repr(value)}")
+        raise ValueError(f"{name!r} must be > 0 (as in lrsched {release}), got {show(value)}")
 
 
 def _step_decay_rule(kwargs: dict[str, Any]) -> None:
@@ -177,7 +177,7 @@ def _wsd_05(kwargs: dict[str, Any]) -> Any:
     shape = kwargs["decay_shape"]
     if shape not in _WSD_05_SHAPES:
         raise ValueError(
-            f"'decay_shape' must be 'linear' or '1-sqrt', got {short_repr(shape)} "
+            f"'decay_shape' must be 'linear' or '1-sqrt', got {show(shape)} "
             "(for other shapes use wsd(decay=...))"
         )
     if warm + decay > total:

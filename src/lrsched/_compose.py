@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast, overload
 
 import attrs
 
@@ -39,7 +39,7 @@ from ._validate import (
     check_duration,
     check_flag,
     check_lr,
-    short_repr,
+    show,
     to_float,
     to_int,
 )
@@ -72,7 +72,7 @@ _N = TypeVar("_N", bound=_Node)
 _G = TypeVar("_G", bound=GroupSchedule)
 
 
-_describe = short_repr
+_describe = show
 
 
 def _check_schedule(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -484,9 +484,64 @@ def sequential(phases: Iterable[Phase]) -> Sequential:
 
 def _check_factor(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     if type(value) is not float:
-        raise TypeError(f"scale factor must be a number, got {value!r}")
+        raise TypeError(f"scale factor must be a number, got {show(value)}")
     if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"scale factor must be a finite number >= 0, got {value!r}")
+        raise ValueError(f"scale factor must be a finite number >= 0, got {show(value)}")
+
+
+#: Fields of the built-in schedules that hold learning rates (numbers, lists of
+#: numbers, or (step, lr) points): a built-in's values never exceed the largest.
+_LR_FIELDS = frozenset(
+    {"lr", "base_lr", "min_lr", "max_lr", "start_lr", "end_lr", "values", "points"}
+)
+
+
+def peak(schedule: object) -> float | None:
+    """An upper bound of *schedule*'s values, or ``None`` when it is not known.
+
+    Known for built-ins (leaves: their largest learning rate; one-cycle also
+    its start ``max_lr / div_factor``; composites: from their children, times
+    a scale factor or the largest group multiplier); a plain function or a
+    user-defined class has no known bound.
+    """
+    from ._state import BUILTINS, type_name
+
+    name = type_name(schedule)
+    if name is None or name not in BUILTINS or not isinstance(schedule, _Node):
+        return None
+    bound = 0.0
+    for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(schedule))):
+        if not field.init:
+            continue
+        value = getattr(schedule, field.name)
+        children = value if isinstance(value, tuple) else (value,)
+        for child in children:
+            if isinstance(child, _Node) or (callable(child) and not isinstance(child, type)):
+                inner = peak(child)
+                if inner is None:
+                    return None
+                bound = max(bound, inner)
+            elif field.name in _LR_FIELDS:
+                number = child[1] if isinstance(child, tuple) else child
+                if type(number) is float:
+                    bound = max(bound, number)
+    if isinstance(schedule, Scaled):
+        bound *= schedule.factor
+    elif isinstance(schedule, ScaleByGroup):
+        bound *= max(k for _, k in schedule.multipliers)
+    elif name == "one_cycle":
+        bound = max(bound, schedule.max_lr / schedule.div_factor)  # type: ignore[attr-defined]
+    return bound
+
+
+def _check_finite_peak(schedule: Schedule, factor: float, what: str) -> None:
+    """Refuse a scale whose product with the schedule's largest value is not finite."""
+    bound = peak(schedule)
+    if bound is not None and not math.isfinite(bound * factor):
+        raise ValueError(
+            f"{what} times the schedule's largest value must be finite "
+            f"(got {show(factor)} * {show(bound)}, which overflows)"
+        )
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
@@ -507,6 +562,10 @@ class Scaled(Composite, ValueEq, BaseSchedule):
 
     schedule: Schedule = attrs.field(validator=_check_schedule)
     factor: float = attrs.field(kw_only=True, converter=as_float, validator=_check_factor)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        _check_finite_peak(self.schedule, self.factor, "the scale factor")
 
     @property
     def total_steps(self) -> int | None:
@@ -588,22 +647,22 @@ def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: o
     if not isinstance(value, tuple):
         raise TypeError(
             "'multipliers' must be a mapping of group name to multiplier "
-            f"(or a sequence of (name, multiplier) pairs), got {value!r}"
+            f"(or a sequence of (name, multiplier) pairs), got {show(value)}"
         )
     if not value:
         raise ValueError("'multipliers' must not be empty: name at least one group")
     seen: set[str] = set()
     for name, k in value:
         if not isinstance(name, str):
-            raise TypeError(f"group names in 'multipliers' must be str, got {name!r}")
+            raise TypeError(f"group names in 'multipliers' must be str, got {show(name)}")
         if name in seen:
-            raise ValueError(f"group {name!r} appears twice in 'multipliers'")
+            raise ValueError(f"group {show(name)} appears twice in 'multipliers'")
         seen.add(name)
         if type(k) is not float:
-            raise TypeError(f"multiplier for group {name!r} must be a number, got {k!r}")
+            raise TypeError(f"multiplier for group {show(name)} must be a number, got {show(k)}")
         if not (math.isfinite(k) and k > 0):
             raise ValueError(
-                f"multiplier for group {name!r} must be a positive finite number, got {k!r}"
+                f"multiplier for group {show(name)} must be a positive finite number, got {show(k)}"
             )
 
 
@@ -651,6 +710,11 @@ class ScaleByGroup(Composite, ValueEq, GroupSchedule):
         validator=_check_multipliers,
         repr=_multipliers_repr,
     )
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        largest = max(k for _, k in self.multipliers)
+        _check_finite_peak(self.schedule, largest, "the largest multiplier")
 
     if TYPE_CHECKING:
 
@@ -749,7 +813,7 @@ def sample(schedule: Callable[[int], Any], *, num_steps: int) -> list[Any]:
     """
     num_steps = to_int(num_steps)  # integer-like (numpy.int64) accepted, like constructors
     if type(num_steps) is not int:
-        raise TypeError(f"'num_steps' must be an int, got {num_steps!r}")
+        raise TypeError(f"'num_steps' must be an int, got {show(num_steps)}")
     if num_steps < 0:
         raise ValueError(f"'num_steps' must be >= 0, got {num_steps}")
     if not callable(schedule) or isinstance(schedule, type):

@@ -29,6 +29,7 @@ from ._validate import (
     check_lr,
     check_positive,
     check_range,
+    show,
     to_int,
 )
 
@@ -87,8 +88,8 @@ class OneCycle(ValueEq, BaseSchedule):
         if not math.isfinite(initial) or not math.isfinite(initial / self.final_div_factor):
             raise ValueError(
                 "'max_lr' / 'div_factor' (and / 'final_div_factor') must be finite "
-                f"(got max_lr={self.max_lr!r}, div_factor={self.div_factor!r}, "
-                f"final_div_factor={self.final_div_factor!r})"
+                f"(got max_lr={show(self.max_lr)}, div_factor={show(self.div_factor)}, "
+                f"final_div_factor={show(self.final_div_factor)})"
             )
 
     def momentum(self, *, base_momentum: float = 0.85, max_momentum: float = 0.95) -> CycleMomentum:
@@ -179,7 +180,8 @@ class _Cyclic(ValueEq, BaseSchedule):
     def _check_max(self, attribute: attrs.Attribute[float], value: float) -> None:
         if value < self.min_lr:
             raise ValueError(
-                f"'max_lr' must be >= 'min_lr' (got max_lr={value!r}, min_lr={self.min_lr!r})"
+                "'max_lr' must be >= 'min_lr' "
+                f"(got max_lr={show(value)}, min_lr={show(self.min_lr)})"
             )
 
     def _scaling(self, m: Math, size: float) -> Callable[[Any], Any] | None:
@@ -202,18 +204,25 @@ class _Cyclic(ValueEq, BaseSchedule):
         return CycleMomentum(self, base_momentum=base_momentum, max_momentum=max_momentum)
 
     def _kernel(self, m: Math) -> Kernel:
-        return self._wave(m, self.min_lr, self.max_lr - self.min_lr)
+        return self._wave(m, self.min_lr, self.max_lr - self.min_lr, self.max_lr)
 
     def _momentum_kernel(self, m: Math, base: float, top: float) -> Kernel:
         """The momentum of each step: the same scaled wave, down from *top* (torch)."""
-        return self._wave(m, top, -(top - base))
+        return self._wave(m, top, -(top - base), base)
 
-    def _wave(self, m: Math, lo: float, height: float) -> Kernel:
-        """``lo + height * tri(t) * scale(t)``: the lr, or (height < 0) the momentum."""
+    def _wave(self, m: Math, lo: float, height: float, bound: float) -> Kernel:
+        """``lo + height * tri(t) * scale(t)``: the lr, or (height <= 0) the momentum.
+
+        *bound* is the far end of the wave (``max_lr``, or the momentum's base),
+        which the rounding of the sum may pass by an ulp.
+        """
         up = self.step_size
         down = up if self.step_size_down is None else self.step_size_down
-        size = float(up + down)
-        where = m.where
+        # On scalars the cycle length stays an int: for an int step the position,
+        # both its differences and the ratios below are exact or correctly rounded
+        # (a float cycle length rounds above 2**53, and the wave then overshot).
+        size: Any = float(up + down) if m.is_array else up + down
+        where, minimum, maximum = m.where, m.minimum, m.maximum
 
         def wave(t: Any) -> Any:
             # The position in the cycle, exact for integer steps (also in
@@ -221,10 +230,18 @@ class _Cyclic(ValueEq, BaseSchedule):
             pos = t % size
             return height * where(pos <= up, pos / up, (size - pos) / down)
 
-        scale = self._scaling(m, size)
+        # lo + height * x (0 <= x <= 1) may round past *bound* by an ulp (or
+        # overflow when max_lr is the largest float): keep it within.
+        scale = self._scaling(m, float(up + down))
+        if bound >= lo:
+            hi = bound
+            if scale is None:
+                return lambda t: minimum(lo + wave(t), hi)
+            return lambda t: minimum(lo + wave(t) * scale(t), hi)
+        bottom = bound
         if scale is None:
-            return lambda t: lo + wave(t)
-        return lambda t: lo + wave(t) * scale(t)
+            return lambda t: maximum(lo + wave(t), bottom)
+        return lambda t: maximum(lo + wave(t) * scale(t), bottom)
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)

@@ -291,7 +291,7 @@ class CosineRestarts(ValueEq, BaseSchedule):
             def f(t: Any) -> Any:
                 i = t // c
                 peak = top(i)
-                return lo + (peak - lo) / 2 * (1 + cos(_PI * (t - i * c) / c))
+                return lo + (peak - lo) / 2 * (1 + cos(_PI * (t % c) / c))  # t % c: exact, finite
 
             return f
         # An integer cycle_mult keeps cycle starts in exact integer arithmetic

@@ -516,5 +516,7 @@ def _check_steps(xp: Any, x: Any, is_float: bool, shape: tuple[int, ...]) -> boo
         i = int(xp.argmax(xp.astype(bad, xp.int8)))
         value = flat[i]
         step = float(value) if is_float else int(value)
-        raise ValueError(f"step must be a finite number >= 0, got {step!r} (at flat index {i})")
+        from ._validate import show  # the error path only
+
+        raise ValueError(f"step must be a finite number >= 0, got {show(step)} (at flat index {i})")
     return True

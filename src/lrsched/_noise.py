@@ -22,7 +22,7 @@ from ._validate import (
     check_choice,
     check_count,
     check_positive,
-    short_repr,
+    show,
     to_int,
 )
 
@@ -121,7 +121,7 @@ class Noise(Composite, ValueEq, BaseSchedule):
     @schedule.validator
     def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {short_repr(value)}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()

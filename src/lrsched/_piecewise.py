@@ -18,6 +18,7 @@ from ._validate import (
     check_lrs,
     increasing_counts,
     learning_rates,
+    show,
     to_float,
     to_floats,
     to_int,
@@ -83,7 +84,7 @@ def _to_points(points: Iterable[tuple[int, float]]) -> tuple[tuple[int, float], 
 
 def _check_points(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or not all(isinstance(p, tuple) and len(p) == 2 for p in value):
-        raise TypeError(f"'points' must be a sequence of (step, lr) pairs, got {value!r}")
+        raise TypeError(f"'points' must be a sequence of (step, lr) pairs, got {show(value)}")
     if not value:
         raise ValueError("'points' must not be empty")
     increasing_counts("points.steps", tuple(p[0] for p in value))
@@ -119,17 +120,22 @@ class PiecewiseLinear(ValueEq, BaseSchedule):
         return self.points[-1][0]
 
     def _kernel(self, m: Math) -> Kernel:
-        xs = tuple(float(p[0]) for p in self.points)
+        # On scalars the points' steps stay ints: for an int step both the choice
+        # of segment and ``t - x0`` are exact, and ``x1 - x0`` is exact before it
+        # is rounded once (float steps collide above 2**53: points 2**62 and
+        # 2**62 + 1 are one float). Arrays work in their floating dtype.
+        exact = not m.is_array
+        xs = tuple(p[0] if exact else float(p[0]) for p in self.points)
         ys = tuple(p[1] for p in self.points)
 
         def flat(y: float) -> Kernel:
             return lambda t: y
 
-        def segment(x0: float, y0: float, x1: float, y1: float) -> Kernel:
+        def segment(x0: Any, y0: float, x1: Any, y1: float) -> Kernel:
             slope = (y1 - y0) / (x1 - x0)
             return lambda t: slope * (t - x0) + y0  # numpy.interp's expression
 
         # y_0 before the first point, one piece per segment, y_n from the last point on
-        pairs = zip(self.points[:-1], self.points[1:], strict=True)
-        segments = [segment(*a, *b) for a, b in pairs]
+        pairs = zip(xs[:-1], ys[:-1], xs[1:], ys[1:], strict=True)
+        segments = [segment(*pair) for pair in pairs]
         return m.piecewise(xs, [flat(ys[0]), *segments, flat(ys[-1])])

@@ -34,11 +34,13 @@ import attrs
 from ._base import MAX_DEPTH as _BASE_MAX_DEPTH
 from ._base import OMIT_DEFAULT, PENDING, _Node
 from ._names import BUILTINS
-from ._validate import did_you_mean, short_repr
+from ._validate import did_you_mean
+from ._validate import show as _show
 
 __all__ = [
     "BUILTINS",
     "MAX_DEPTH",
+    "MAX_NODES",
     "ScheduleMismatchError",
     "from_state_dict",
     "register",
@@ -51,6 +53,10 @@ __all__ = [
 #: Deepest nesting of lists and dicts a state may have.
 MAX_DEPTH = _BASE_MAX_DEPTH  # one limit for what can be built and what loads
 
+#: Most lists, dicts and values a state may hold, counted as the loader would
+#: walk them (a list shared by several parents counts once per parent).
+MAX_NODES = 1_000_000
+
 _REGISTRY: dict[str, type[_Node]] = {}
 _NAMES: dict[type[_Node], str] = {}
 
@@ -60,44 +66,6 @@ _C = TypeVar("_C", bound=type[_Node])
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
-
-
-def _show(value: object, limit: int = 80) -> str:
-    """A short repr, safe for any depth or size of data (never raises)."""
-    text = _render(value, 3)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _render(value: object, depth: int) -> str:
-    # Renders a schedule state as ``cosine(base_lr=0.1, ...)``; bounded in depth
-    # and breadth, so a hostile 10_000-deep or huge state costs nothing.
-    if isinstance(value, Mapping):
-        if depth <= 0:
-            return "{...}"
-        items = list(value.items())[:8]
-        more = ", ..." if len(value) > 8 else ""
-        name = value.get("type")
-        if type(name) is str and len(name) <= 40:
-            args = ", ".join(
-                f"{k if type(k) is str else _render(k, 1)}={_render(v, depth - 1)}"
-                for k, v in items
-                if k != "type"
-            )
-            return f"{name}({args}{more})"
-        pairs = (f"{_render(k, 1)}: {_render(v, depth - 1)}" for k, v in items)
-        return "{" + ", ".join(pairs) + more + "}"
-    if isinstance(value, (list, tuple)):
-        if depth <= 0:
-            return "[...]"
-        more = ", ..." if len(value) > 8 else ""
-        return "[" + ", ".join(_render(v, depth - 1) for v in value[:8]) + more + "]"
-    if value is None or type(value) in (bool, int, float, str):
-        try:
-            text = repr(value)
-        except ValueError:  # an int too long to print
-            return "<a huge int>"
-        return text if len(text) <= 60 else text[:57] + "..."
-    return f"<{type(value).__name__}>"
 
 
 # -- the registry -------------------------------------------------------------------
@@ -234,6 +202,7 @@ class _Unserializable(TypeError):
 
 
 _NOT_PLAIN = object()
+_PLAIN = frozenset({type(None), bool, int, float, str})  # kept as they are
 
 
 def _plain_scalar(value: object) -> Any:
@@ -272,7 +241,7 @@ def _encode(value: object, path: str) -> Any:
 
 
 def _describe(value: object) -> str:
-    return short_repr(value, 60)
+    return _show(value, 60)
 
 
 def _state(schedule: _Node, path: str) -> dict[str, Any]:
@@ -314,17 +283,32 @@ def _at(path: str, key: object) -> str:
     return f"{path}.{key}" if type(key) is str else f"{path}[{_show(key, 40)}]"
 
 
-def _decode(value: object, path: str, depth: int) -> Any:
+#: What a load has decoded so far: (id of a list or dict, depth) -> (it, result). A
+#: list shared by several parents (pickle keeps sharing) is decoded once per depth;
+#: holding it keeps its id from being reused during the load.
+_Memo = dict[tuple[int, int], tuple[object, Any]]
+
+
+def _decode(value: object, path: str, depth: int, memo: _Memo) -> Any:
     if depth > MAX_DEPTH:
         where = path if len(path) <= 120 else f"{path[:50]} ... {path[-50:]}"
         raise ValueError(f"{where}: the state is nested deeper than {MAX_DEPTH} levels")
     plain = _plain_scalar(value)
     if plain is not _NOT_PLAIN:
         return plain
-    if isinstance(value, Mapping):
-        return _build(value, path, depth + 1)
-    if isinstance(value, (list, tuple)):
-        return tuple(_decode(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    if isinstance(value, (Mapping, list, tuple)):
+        key = (id(value), depth)
+        if key in memo:
+            return memo[key][1]
+        if isinstance(value, Mapping):
+            out = _build(value, path, depth + 1, memo)
+        else:
+            out = tuple(
+                v if v.__class__ in _PLAIN else _decode(v, f"{path}[{i}]", depth + 1, memo)
+                for i, v in enumerate(value)
+            )
+        memo[key] = (value, out)
+        return out
     cls = type(value)
     raise ValueError(
         f"{path}: expected plain data (dict, list, str, int, float, bool or None), "
@@ -332,7 +316,60 @@ def _decode(value: object, path: str, depth: int) -> Any:
     )
 
 
-def _build(state: object, path: str, depth: int) -> Any:
+def check_size(state: object) -> None:
+    """Refuse a state that would take more than `MAX_NODES` steps to load.
+
+    Data read back by ``torch.load(weights_only=True)`` (pickle) keeps shared
+    lists shared: ``x = [x, x]`` forty times is 1.6 KB on disk but 2**40
+    leaves to a naive walk. This walk visits each distinct list or dict once
+    (without recursion) and adds up what a naive walk would visit, so such a
+    state is refused at once; a list that contains itself is refused too.
+    (The loader itself decodes a shared list once.)
+    """
+    sizes: dict[int, int] = {}  # id -> nodes below and including it; -1 while inside it
+    keep: list[object] = []  # holds what was visited, so that no id is reused
+    stack: list[tuple[object, bool]] = [(state, False)]
+    visited = 0  # distinct nodes so far: never more than the walk would visit
+    while stack:
+        value, done = stack.pop()
+        children: Any
+        if isinstance(value, Mapping):
+            children = value.values()
+        elif isinstance(value, (list, tuple)):
+            children = value
+        else:
+            continue
+        key = id(value)
+        if done:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if total > MAX_NODES:
+                break
+            sizes[key] = total
+            continue
+        seen = sizes.get(key)
+        if seen == -1:
+            raise ValueError("the state contains itself (a list or dict inside itself)")
+        if seen is not None:
+            continue
+        visited += 1 + len(value)
+        if visited > MAX_NODES:
+            break
+        keep.append(value)
+        sizes[key] = -1
+        stack.append((value, True))
+        stack.extend((c, False) for c in children if isinstance(c, (Mapping, list, tuple)))
+    else:
+        return
+    raise ValueError(
+        f"the state holds more than {MAX_NODES:,} lists, dicts and values "
+        "(counting a shared list once per place it appears)"
+    )
+
+
+def _build(state: object, path: str, depth: int, memo: _Memo | None = None) -> Any:
+    if memo is None:  # the root of a load
+        check_size(state)
+        memo = {}
     if not isinstance(state, Mapping):
         raise ValueError(
             f"{path}: expected a schedule state (a dict with a 'type' key), "
@@ -369,7 +406,7 @@ def _build(state: object, path: str, depth: int) -> Any:
         raise ValueError(
             f"{where}: missing key(s) {', '.join(missing)} for {name!r} (its keys: {expected})"
         )
-    kwargs = {k: _decode(state[k], _at(path, k), depth) for k in fields if k in state}
+    kwargs = {k: _decode(state[k], _at(path, k), depth, memo) for k in fields if k in state}
     try:
         return cls(**kwargs)
     except (TypeError, ValueError, ArithmeticError) as error:

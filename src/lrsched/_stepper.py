@@ -33,12 +33,12 @@ if TYPE_CHECKING:
 from ._state import (
     ScheduleMismatchError,
     _build,
-    _show,
     _Unserializable,
     schedule_state,
     state_diff,
 )
 from ._validate import (
+    MAX_COUNT,
     check_choice,
     check_count,
     check_ge,
@@ -46,6 +46,7 @@ from ._validate import (
     check_named,
     check_range,
     did_you_mean,
+    show,
     to_float,
     to_int,
 )
@@ -113,6 +114,10 @@ class Stepper(Iterator[Any]):
         resumed: What the last `load_state_dict` found at the resume step (a
             `lrsched.Resume`: the saved and the new value, the jump), or ``None``.
 
+    Like Python's own iterators, a stepper is not thread-safe: threads that
+    share one may get a step twice and skip others (give each its own, or use
+    a lock). Schedules themselves are pure and thread-safe.
+
     Checkpoint it with `state_dict` (plain data: ``json.dump`` it, or
     ``torch.save`` it and read it back with ``torch.load(path,
     weights_only=True)``) and resume with `load_state_dict` or
@@ -142,7 +147,7 @@ class Stepper(Iterator[Any]):
         self, schedule: Callable[[int], Any], *, start: int = 0, stop: int | None = None
     ) -> None:
         if not callable(schedule) or isinstance(schedule, type):
-            raise TypeError(f"'schedule' must be a schedule (step -> lr), got {schedule!r}")
+            raise TypeError(f"'schedule' must be a schedule (step -> lr), got {show(schedule)}")
         self.schedule = schedule
         self._fn = kernel_of(schedule, SCALAR)
         self.step = _count("start", start)
@@ -329,7 +334,7 @@ def _schedule_of(position: _Position) -> Any:
 def _parse_position(state: object, extra: tuple[str, ...]) -> _Position:
     if not isinstance(state, Mapping):
         raise ValueError(
-            f"a stepper state must be a dict, got {type(state).__name__} {_show(state, 40)}"
+            f"a stepper state must be a dict, got {type(state).__name__} {show(state, 40)}"
         )
     known = (*_POSITION_KEYS, *extra)
     unknown = [k for k in state if k not in known]
@@ -337,24 +342,29 @@ def _parse_position(state: object, extra: tuple[str, ...]) -> _Position:
         hint = did_you_mean(unknown[0], known) if type(unknown[0]) is str else ""
         if not extra and "factor" in unknown:
             hint = "; this is a reduce-on-plateau state: use ReduceOnPlateau.from_state_dict"
-        keys = ", ".join(_show(k, 40) for k in unknown[:5])
+        keys = ", ".join(show(k, 40) for k in unknown[:5])
         raise ValueError(f"stepper state has unexpected key(s) {keys}{hint}")
     for key in ("version", "step", "schedule"):
         if key not in state:
             raise ValueError(f"stepper state is missing the key {key!r}")
     version = state["version"]
     if type(version) is not int or version < 1:
-        raise ValueError(f"stepper state 'version' must be an int >= 1, got {_show(version)}")
+        raise ValueError(f"stepper state 'version' must be an int >= 1, got {show(version)}")
     if version > FORMAT_VERSION:
         raise ValueError(
             f"stepper state has format version {version}, newer than this lrsched "
             f"understands (up to {FORMAT_VERSION}); upgrade lrsched to load it"
         )
     step, stop = state["step"], state.get("stop")
-    if type(step) is not int or step < 0:
-        raise ValueError(f"stepper state 'step' must be an int >= 0, got {_show(step)}")
-    if stop is not None and (type(stop) is not int or stop < 0):
-        raise ValueError(f"stepper state 'stop' must be an int >= 0 or absent, got {_show(stop)}")
+    if type(step) is not int or not 0 <= step <= MAX_COUNT:
+        raise ValueError(
+            f"stepper state 'step' must be an int >= 0 and <= 2**63 - 1, got {show(step)}"
+        )
+    if stop is not None and (type(stop) is not int or not 0 <= stop <= MAX_COUNT):
+        raise ValueError(
+            "stepper state 'stop' must be an int >= 0 and <= 2**63 - 1, or absent, "
+            f"got {show(stop)}"
+        )
     if state["schedule"] is None:
         return _Position(step, stop, None, None)
     schedule = _build(state["schedule"], "schedule", 0)  # ValueError naming the problem
@@ -499,7 +509,7 @@ class ReduceOnPlateau(Stepper):
         Raises ``ValueError`` for a NaN metric and ``TypeError`` for a non-number.
         """
         if isinstance(metric, (str, bytes, bool)):
-            raise TypeError(f"metric must be a number, got {metric!r}")
+            raise TypeError(f"metric must be a number, got {show(metric)}")
         value = float(metric)
         if math.isnan(value):
             raise ValueError("metric must not be NaN (did the loss diverge?)")
@@ -562,14 +572,17 @@ def _parse_plateau(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, 
         raise ValueError(f"reduce-on-plateau state: {error}") from None
     scale, best = state["scale"], state["best"]
     if type(scale) is not float or not 0 <= scale <= 1:  # 0: reduced below float range
-        raise ValueError(f"reduce-on-plateau 'scale' must be a float in [0, 1], got {_show(scale)}")
+        raise ValueError(f"reduce-on-plateau 'scale' must be a float in [0, 1], got {show(scale)}")
     if best is not None and (type(best) is not float or math.isnan(best)):
-        raise ValueError(f"reduce-on-plateau 'best' must be a float or None, got {_show(best)}")
+        raise ValueError(f"reduce-on-plateau 'best' must be a float or None, got {show(best)}")
     counters = {"scale": scale, "best": best}
     for name in ("num_bad", "cooldown_counter"):
         value = state[name]
-        if type(value) is not int or value < 0:
-            raise ValueError(f"reduce-on-plateau {name!r} must be an int >= 0, got {_show(value)}")
+        if type(value) is not int or not 0 <= value <= MAX_COUNT:
+            raise ValueError(
+                f"reduce-on-plateau {name!r} must be an int >= 0 and <= 2**63 - 1, "
+                f"got {show(value)}"
+            )
         counters[name] = value
     return config, counters
 

@@ -12,10 +12,11 @@ with a message naming the parameter and the value::
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -43,6 +44,7 @@ __all__ = [
     "did_you_mean",
     "increasing_counts",
     "learning_rates",
+    "show",
     "to_float",
     "to_floats",
     "to_int",
@@ -133,9 +135,9 @@ else:
 
 def _real(name: str, value: object) -> float:
     if type(value) is not float:
-        raise TypeError(f"{name!r} must be a number, got {value!r}")
+        raise TypeError(f"{name!r} must be a number, got {show(value)}")
     if not math.isfinite(value):
-        raise ValueError(f"{name!r} must be finite, got {value!r}")
+        raise ValueError(f"{name!r} must be finite, got {show(value)}")
     return value
 
 
@@ -147,20 +149,20 @@ def check_float(_inst: object, attribute: attrs.Attribute[Any], value: object) -
 def check_lr(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A learning rate: a finite number >= 0."""
     if _real(attribute.name, value) < 0:
-        raise ValueError(f"{attribute.name!r} must be >= 0, got {value!r}")
+        raise ValueError(f"{attribute.name!r} must be >= 0, got {show(value)}")
 
 
 def check_positive(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A finite number > 0."""
     if _real(attribute.name, value) <= 0:
-        raise ValueError(f"{attribute.name!r} must be > 0, got {value!r}")
+        raise ValueError(f"{attribute.name!r} must be > 0, got {show(value)}")
 
 
 def check_decay(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A decay factor in (0, 1]."""
     v = _real(attribute.name, value)
     if not 0 < v <= 1:
-        raise ValueError(f"{attribute.name!r} must be in (0, 1], got {value!r}")
+        raise ValueError(f"{attribute.name!r} must be in (0, 1], got {show(value)}")
 
 
 def check_range(lo: float, hi: float, *, closed_hi: bool = False) -> Validator:
@@ -170,7 +172,7 @@ def check_range(lo: float, hi: float, *, closed_hi: bool = False) -> Validator:
         v = _real(attribute.name, value)
         if not (lo < v < hi or (closed_hi and v == hi)):
             interval = f"({lo}, {hi}]" if closed_hi else f"({lo}, {hi})"
-            raise ValueError(f"{attribute.name!r} must be in {interval}, got {value!r}")
+            raise ValueError(f"{attribute.name!r} must be in {interval}, got {show(value)}")
 
     return check
 
@@ -180,14 +182,14 @@ def check_ge(lo: float) -> Validator:
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if _real(attribute.name, value) < lo:
-            raise ValueError(f"{attribute.name!r} must be >= {lo}, got {value!r}")
+            raise ValueError(f"{attribute.name!r} must be >= {lo}, got {show(value)}")
 
     return check
 
 
 def _int(name: str, value: object) -> int:
     if type(value) is not int:
-        raise TypeError(f"{name!r} must be an int, got {value!r}")
+        raise TypeError(f"{name!r} must be an int, got {show(value)}")
     return value
 
 
@@ -201,9 +203,9 @@ def check_count(minimum: int) -> Validator:
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         count = _int(attribute.name, value)
         if count < minimum:
-            raise ValueError(f"{attribute.name!r} must be >= {minimum}, got {value!r}")
+            raise ValueError(f"{attribute.name!r} must be >= {minimum}, got {show(value)}")
         if count > MAX_COUNT:
-            raise ValueError(f"{attribute.name!r} must be <= 2**63 - 1, got {value!r}")
+            raise ValueError(f"{attribute.name!r} must be <= 2**63 - 1, got {show(value)}")
 
     return check
 
@@ -222,7 +224,7 @@ def check_duration(minimum: int) -> Validator:
 def check_flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A bool."""
     if type(value) is not bool:
-        raise TypeError(f"{attribute.name!r} must be a bool, got {value!r}")
+        raise TypeError(f"{attribute.name!r} must be a bool, got {show(value)}")
 
 
 def check_choice(*choices: str) -> Validator:
@@ -230,11 +232,11 @@ def check_choice(*choices: str) -> Validator:
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, str):
-            raise TypeError(f"{attribute.name!r} must be a str, got {value!r}")
+            raise TypeError(f"{attribute.name!r} must be a str, got {show(value)}")
         if value not in choices:
             options = ", ".join(repr(c) for c in choices)
             raise ValueError(
-                f"{attribute.name!r} must be one of {options}, got {value!r}"
+                f"{attribute.name!r} must be one of {options}, got {show(value)}"
                 + did_you_mean(value, choices)
             )
 
@@ -249,7 +251,7 @@ def check_le(other: str) -> Validator:
         if value > bound:
             raise ValueError(
                 f"{attribute.name!r} must be <= {other!r} "
-                f"(got {attribute.name}={value!r}, {other}={bound!r})"
+                f"(got {attribute.name}={show(value)}, {other}={show(bound)})"
             )
 
     return check
@@ -258,17 +260,19 @@ def check_le(other: str) -> Validator:
 def increasing_counts(name: str, value: object, *, minimum: int = 0) -> None:
     """Check that *value* (named *name*) is a tuple of ints >= *minimum*, strictly increasing."""
     if not isinstance(value, tuple):
-        raise TypeError(f"{name!r} must be a sequence of ints, got {value!r}")
+        raise TypeError(f"{name!r} must be a sequence of ints, got {show(value)}")
     for i, v in enumerate(value):
         if type(v) is not int:
-            raise TypeError(f"{name}[{i}] must be an int, got {v!r}")
+            raise TypeError(f"{name}[{i}] must be an int, got {show(v)}")
         if v < minimum:
-            raise ValueError(f"{name}[{i}] must be >= {minimum}, got {v!r}")
+            raise ValueError(f"{name}[{i}] must be >= {minimum}, got {show(v)}")
+        if v > MAX_COUNT:
+            raise ValueError(f"{name}[{i}] must be <= 2**63 - 1, got {show(v)}")
     for i in range(1, len(value)):
         if value[i] <= value[i - 1]:
             raise ValueError(
-                f"{name!r} must be strictly increasing, got {value!r} "
-                f"({name}[{i}]={value[i]!r} <= {name}[{i - 1}]={value[i - 1]!r})"
+                f"{name!r} must be strictly increasing, got {show(value)} "
+                f"({name}[{i}]={show(value[i])} <= {name}[{i - 1}]={show(value[i - 1])})"
             )
 
 
@@ -286,14 +290,14 @@ def check_sorted_counts(*, minimum: int = 0) -> Validator:
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         name = attribute.name
         if not isinstance(value, tuple):
-            raise TypeError(f"{name!r} must be a sequence of ints, got {short_repr(value)}")
+            raise TypeError(f"{name!r} must be a sequence of ints, got {show(value)}")
         for i, v in enumerate(value):
             if type(v) is not int:
-                raise TypeError(f"{name}[{i}] must be an int, got {short_repr(v)}")
-            if not minimum <= v <= MAX_COUNT:
-                raise ValueError(
-                    f"{name}[{i}] must be in [{minimum}, 2**63 - 1], got {short_repr(v)}"
-                )
+                raise TypeError(f"{name}[{i}] must be an int, got {show(v)}")
+            if v < minimum:
+                raise ValueError(f"{name}[{i}] must be >= {minimum}, got {show(v)}")
+            if v > MAX_COUNT:
+                raise ValueError(f"{name}[{i}] must be <= 2**63 - 1, got {show(v)}")
 
     return check
 
@@ -310,12 +314,12 @@ def check_increasing_counts(*, minimum: int = 0) -> Validator:
 def learning_rates(name: str, value: object) -> None:
     """Check that *value* (named *name*) is a non-empty tuple of learning rates."""
     if not isinstance(value, tuple):
-        raise TypeError(f"{name!r} must be a sequence of numbers, got {value!r}")
+        raise TypeError(f"{name!r} must be a sequence of numbers, got {show(value)}")
     if not value:
         raise ValueError(f"{name!r} must not be empty")
     for i, v in enumerate(value):
         if _real(f"{name}[{i}]", v) < 0:
-            raise ValueError(f"{name}[{i}] must be >= 0, got {v!r}")
+            raise ValueError(f"{name}[{i}] must be >= 0, got {show(v)}")
 
 
 def check_lrs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -347,14 +351,72 @@ def check_named(
     return converted
 
 
-def short_repr(value: object, limit: int = 80) -> str:
-    """``repr(value)``, cut to *limit* characters with ``...`` (for error messages)."""
-    text = repr(value)
+def show(value: object, limit: int = 80) -> str:
+    """A repr of *value* cut to *limit* characters, for error messages; never raises.
+
+    Bounded in depth, breadth and length whatever the value, so that a
+    rejected ``[0.5] * 2_000_000`` or a 5000-digit int costs nothing to
+    report: every message about a value uses this one helper.
+
+    Examples:
+        >>> show([0.5] * 2_000_000)
+        '[0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, ...]'
+        >>> show(10**5000)
+        '<an int of about 5001 digits>'
+    """
+    text = _render(value, 3)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _render(value: object, depth: int) -> str:
+    # Renders a schedule state as ``cosine(base_lr=0.1, ...)``; bounded in depth
+    # and breadth, so a hostile 10_000-deep or huge state costs nothing.
+    cls = type(value)
+    if value is None or cls is bool or cls is float:
+        return repr(value)
+    if cls is int:
+        assert isinstance(value, int)
+        if value.bit_length() > 256:  # repr of a 5000-digit int is slow, or refused
+            sign = "-" if value < 0 else ""
+            return f"<an int of about {sign}{int(value.bit_length() * 0.30103) + 1} digits>"
+        return repr(value)
+    if cls is str:
+        assert isinstance(value, str)
+        return repr(value[:60]) + ("..." if len(value) > 60 else "")
+    if isinstance(value, Mapping):
+        if depth <= 0:
+            return "{...}"
+        items = list(itertools.islice(value.items(), 8))
+        more = ", ..." if len(value) > 8 else ""
+        name = value.get("type")
+        if type(name) is str and len(name) <= 40:
+            args = ", ".join(
+                f"{k if type(k) is str else _render(k, 1)}={_render(v, depth - 1)}"
+                for k, v in items
+                if k != "type"
+            )
+            return f"{name}({args}{more})"
+        pairs = (f"{_render(k, 1)}: {_render(v, depth - 1)}" for k, v in items)
+        return "{" + ", ".join(pairs) + more + "}"
+    if isinstance(value, (list, tuple)):
+        open_, close = ("(", ")") if isinstance(value, tuple) else ("[", "]")
+        if depth <= 0:
+            return open_ + "..." + close
+        more = ", ..." if len(value) > 8 else ""
+        comma = "," if isinstance(value, tuple) and len(value) == 1 else ""
+        inner = ", ".join(_render(v, depth - 1) for v in value[:8])
+        return open_ + inner + more + comma + close
+    try:  # a schedule, a number type: its own repr, cut
+        text = repr(value)
+    except Exception:
+        return f"<{cls.__name__}>"
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    if len(word) > 100:  # no typo of a short name; difflib is slow on long strings
+        return ""
     import difflib  # only on the error path: keeps `import lrsched` fast
 
     close = difflib.get_close_matches(word, list(choices), n=1)

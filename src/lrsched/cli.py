@@ -10,7 +10,11 @@ Usage::
 Every leaf schedule is a subcommand whose options are generated from the
 schedule class itself (its attrs fields, their type annotations and defaults,
 and the ``Args:`` section of its docstring), so the command line never drifts
-from the library. Bad input prints one line on stderr and exits with status 2.
+from the library. Bad input prints one line on stderr and exits with status 2,
+never a traceback. Output that cannot be written (a full disk, a closed
+stdout) prints one line and exits with status 1; a reader that goes away
+(``lrsched ... | head``) ends the program quietly with status 0, as Unix
+tools do.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from . import _compat, _curves, _tree, shapes
 from ._compat import SPELLINGS, Spelling
 from ._compose import with_warmup
 from ._state import class_type_name, from_state_dict, registered_types
+from ._validate import show
 from .plot import _spark, boundaries, to_svg
 
 __all__ = ["leaf_commands", "main", "run"]
@@ -43,6 +48,7 @@ __all__ = ["leaf_commands", "main", "run"]
 _RENAMED: dict[str, str] = {}
 _ALIASES = {"step_decay": ["step"]}
 _EXIT_USAGE = 2
+_EXIT_OUTPUT = 1  # the output could not be written
 
 
 class _UsageError(Exception):
@@ -65,7 +71,7 @@ class _Parser(argparse.ArgumentParser):
             name = match.group(1)
             close = difflib.get_close_matches(name, list(_commands()), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            message = f"unknown schedule {name!r}{hint} (`lrsched --help` lists them)"
+            message = f"unknown schedule {show(name)}{hint} (`lrsched --help` lists them)"
         raise _UsageError(f"{self.prog}: error: {message}")
 
 
@@ -140,7 +146,7 @@ def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {show(text)}") from None
 
 
 def _integer(text: str) -> int:
@@ -150,7 +156,7 @@ def _integer(text: str) -> int:
         pass
     value = _number(text) if re.fullmatch(r"[\d.eE+_-]+", text) else math.nan
     if not value.is_integer():
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected an integer, got {show(text)}")
     return int(value)
 
 
@@ -184,7 +190,7 @@ def _parser_for(tp: Any, name: str) -> tuple[Callable[[str], Any], str]:
             parts = text.split(":")
             if len(parts) != len(parsers):
                 raise argparse.ArgumentTypeError(
-                    f"expected {len(parsers)} values separated by ':', got {text!r}"
+                    f"expected {len(parsers)} values separated by ':', got {show(text)}"
                 )
             return tuple(p(part.strip()) for (p, _), part in zip(parsers, parts, strict=True))
 
@@ -369,6 +375,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+#: The widest sparkline (columns).
+MAX_WIDTH = 10_000
+
+
+def _width(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"must be <= {MAX_WIDTH}, got {value}")
+    return value
+
+
 def _count_int(text: str) -> int:
     value = _integer(text)
     if value < 0:
@@ -431,10 +448,10 @@ _COMMON: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (
         ("--width",),
         {
-            "type": _positive_int,
+            "type": _width,
             "metavar": "N",
             "default": 60,
-            "help": "sparkline columns (default: 60)",
+            "help": f"sparkline columns, at most {MAX_WIDTH} (default: 60)",
         },
     ),
     (
@@ -576,15 +593,27 @@ def _resolve_plan(schedule: Any, args: argparse.Namespace, prog: str) -> Any:
 # -- building the schedule --------------------------------------------------------
 
 
+#: The largest config file read (bytes): ``--config /dev/zero`` stops here.
+MAX_CONFIG_BYTES = 16 * 2**20
+
+
 def _read_config(path: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
+        with open(path, "rb") as file:
+            raw = file.read(MAX_CONFIG_BYTES + 1)
     except OSError as error:
         raise _UsageError(
             f"lrsched: error: cannot read config {path}: {error.strerror or error}"
         ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise _UsageError(
+            f"lrsched: error: config {path} is larger than {MAX_CONFIG_BYTES >> 20} MiB"
+        )
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _UsageError(f"lrsched: error: config {path} is not UTF-8 text") from None
+    except ValueError as error:  # JSONDecodeError, or an int of more than 4300 digits
         raise _UsageError(f"lrsched: error: config {path} is not valid JSON: {error}") from None
     except RecursionError:
         raise _UsageError(f"lrsched: error: config {path} is nested too deeply") from None
@@ -638,6 +667,18 @@ def _finish(schedule: Any, args: argparse.Namespace, prog: str) -> Any:
 
 
 # -- output -------------------------------------------------------------------------
+
+
+def _finite(values: Iterable[Any], start: int, prog: str) -> Iterable[Any]:
+    """*values*, stopping with a usage error at the first value that is not finite."""
+    for t, value in enumerate(values, start):
+        numbers = value.values() if isinstance(value, Mapping) else (value,)
+        if not all(math.isfinite(v) for v in numbers):
+            raise _UsageError(
+                f"{prog}: error: the value at step {t} is not finite ({_show_value(value)}); "
+                "the parameters are too large together"
+            )
+        yield value
 
 
 def _lines(values: Iterable[Any]) -> Iterable[str]:
@@ -809,7 +850,7 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
         _write(out, _sparkline_lines(schedule, steps, start, args.width))
     if args.svg is not None or args.sparkline:
         return 0
-    values = (schedule(t) for t in range(start, start + steps))
+    values = _finite((schedule(t) for t in range(start, start + steps)), start, prog)
     names = getattr(schedule, "groups", None)
     if args.format == "csv":
         _write(out, _csv(values, start, names))
@@ -831,28 +872,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         0.25
         0
     """
+    out = sys.stdout
+    if out is None:  # started with stdout closed (`lrsched ... >&-`)
+        _say("lrsched: error: cannot write output: stdout is closed")
+        return _EXIT_OUTPUT
     try:
-        status = _run(argv, sys.stdout)
-        sys.stdout.flush()
+        status = _run(argv, out)
+        out.flush()
         return status
     except _UsageError as error:
-        print(" ".join(str(error).split("\n")), file=sys.stderr)
-        return _EXIT_USAGE
-    except (ArithmeticError, RecursionError, ValueError) as error:
-        # Values past what floats hold (e.g. a 400-digit --start): one line, never a traceback.
-        print(f"lrsched: error: {' '.join(str(error).split())}", file=sys.stderr)
+        _say(" ".join(str(error).split("\n")))
         return _EXIT_USAGE
     except BrokenPipeError:
-        # The reader went away (`lrsched ... | head`): stop quietly. Point stdout
-        # at devnull so that the interpreter's final flush does not fail again.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        # The reader went away (`lrsched ... | head`): stop quietly, as Unix tools do.
+        _silence_stdout()
         return 0
+    except OSError as error:
+        # Writing the output failed (a full disk, `> /dev/full`): one line, status 1.
+        _silence_stdout()
+        _say(f"lrsched: error: cannot write output: {error.strerror or error}")
+        return _EXIT_OUTPUT
+    except (ArithmeticError, RecursionError, ValueError) as error:
+        # Values past what floats hold (e.g. a 400-digit --start): one line, never a traceback.
+        _say(f"lrsched: error: {' '.join(str(error).split())}")
+        return _EXIT_USAGE
+    except MemoryError:
+        _say("lrsched: error: out of memory")
+        return _EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+
+
+def _say(line: str) -> None:
+    """Print one line on stderr, if there is a stderr to print on."""
+    try:
+        if sys.stderr is not None:
+            print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    # Point stdout at devnull, so that the interpreter's final flush of what is
+    # still buffered does not fail (and print a traceback) again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def run(argv: Sequence[str]) -> int:

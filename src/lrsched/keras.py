@@ -25,6 +25,7 @@ import keras
 
 from ._base import GroupSchedule
 from ._state import from_state_dict
+from ._validate import show
 
 __all__ = ["LearningRateSchedule"]
 
@@ -60,7 +61,7 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
                 "a Keras optimizer has one learning rate; a group schedule cannot drive it"
             )
         if not callable(schedule):
-            raise TypeError(f"'schedule' must be a schedule, got {schedule!r}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(schedule)}")
         super().__init__()
         self.schedule = schedule
 
@@ -77,7 +78,7 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
         state_dict = getattr(self.schedule, "state_dict", None)
         if state_dict is None:
             raise TypeError(
-                f"cannot save the plain function {self.schedule!r}; use an lrsched schedule "
+                f"cannot save the plain function {show(self.schedule)}; use an lrsched schedule "
                 "(or a BaseSchedule subclass decorated with @lrsched.register)"
             )
         return {"schedule": state_dict()}
@@ -86,7 +87,7 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
     def from_config(cls, config: dict[str, Any]) -> LearningRateSchedule:
         """Rebuild from `get_config`'s output (safely: only registered schedule types)."""
         if not isinstance(config, dict) or set(config) != {"schedule"}:
-            raise ValueError(f"expected a config {{'schedule': ...}}, got {config!r}")
+            raise ValueError(f"expected a config {{'schedule': ...}}, got {show(config)}")
         return cls(from_state_dict(config["schedule"]))
 
     def __repr__(self) -> str:

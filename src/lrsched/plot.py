@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -342,12 +343,23 @@ def _dedupe(items: Iterable[str]) -> list[str]:
     return out
 
 
+#: Characters XML 1.0 does not allow (a title or group name may hold them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """*text* with every character XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     element = ET.SubElement(
-        parent, tag, {k.rstrip("_").replace("_", "-"): v for k, v in attributes.items()}
+        parent,
+        tag,
+        {k.rstrip("_").replace("_", "-"): _xml_text(v) for k, v in attributes.items()},
     )
     if text is not None:
-        element.text = text
+        element.text = _xml_text(text)
     return element
 
 
@@ -530,7 +542,7 @@ def to_svg(
         line = _sub(
             group, "polyline", class_="curve", points=points, stroke=_PALETTE[i % len(_PALETTE)]
         )
-        line.set("data-name", name)
+        line.set("data-name", _xml_text(name))
     if grouped:
         legend = _sub(svg, "g", class_="legend")
         for i, name in enumerate(names):

@@ -284,10 +284,10 @@ def check_shape(_inst: object, attribute: attrs.Attribute[Any], value: object) -
             f"{attribute.name!r} must be a shape name or a lrsched.shapes.Shape, got {value!r}"
         )
     if value not in NAMES:
-        from ._validate import did_you_mean, short_repr
+        from ._validate import did_you_mean, show
 
         options = ", ".join(repr(n) for n in NAMES)
         raise ValueError(
             f"{attribute.name!r} must be one of {options} or a lrsched.shapes.Shape, "
-            f"got {short_repr(value)}" + did_you_mean(value, NAMES)
+            f"got {show(value)}" + did_you_mean(value, NAMES)
         )

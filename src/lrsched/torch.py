@@ -35,6 +35,7 @@ from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 from ._base import GroupSchedule
 from ._state import ScheduleMismatchError
 from ._stepper import Stepper
+from ._validate import show
 
 if TYPE_CHECKING:
     from ._plans import Resume
@@ -117,15 +118,15 @@ class LRScheduler(_TorchLRScheduler):
         hyperparameters: Mapping[str, Callable[[int], Any]] | None = None,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"'optimizer' must be a torch.optim.Optimizer, got {optimizer!r}")
+            raise TypeError(f"'optimizer' must be a torch.optim.Optimizer, got {show(optimizer)}")
         if not callable(schedule):
-            raise TypeError(f"'schedule' must be a schedule, got {schedule!r}")
+            raise TypeError(f"'schedule' must be a schedule, got {show(schedule)}")
         if not isinstance(key, str):
-            raise TypeError(f"'key' must be a str, got {key!r}")
+            raise TypeError(f"'key' must be a str, got {show(key)}")
         if index is not None and (type(index) is not int or index < 0):
-            raise TypeError(f"'index' must be an int >= 0 or None, got {index!r}")
+            raise TypeError(f"'index' must be an int >= 0 or None, got {show(index)}")
         if type(relative) is not bool:
-            raise TypeError(f"'relative' must be a bool, got {relative!r}")
+            raise TypeError(f"'relative' must be a bool, got {show(relative)}")
         for i, group in enumerate(optimizer.param_groups):
             _get(group, i, key, index)  # raises for a missing key or index
         self.schedule = schedule
@@ -187,18 +188,23 @@ class LRScheduler(_TorchLRScheduler):
         return list(self._values())
 
     def _values(self) -> list[float]:
-        value = self._stepper.lr
+        return self._values_at(self._stepper.step, self.base_values)
+
+    def _values_at(self, step: int, base_values: list[float]) -> list[float]:
+        value = self._stepper._fn(step)
         if self._names is not None:
             values = [float(value[name]) for name in self._names]
         else:
             values = [float(value)] * len(self.optimizer.param_groups)
         if self.relative:
-            values = [b * v for b, v in zip(self.base_values, values, strict=True)]
+            values = [b * v for b, v in zip(base_values, values, strict=True)]
         return values
 
-    def _apply(self) -> None:
+    def _apply(self, values: list[float] | None = None) -> None:
         groups, key, index = self.optimizer.param_groups, self.key, self.index
-        for group, value in zip(groups, self._values(), strict=True):
+        if values is None:
+            values = self._values()
+        for group, value in zip(groups, values, strict=True):
             _set(group, key, index, value)
         self._apply_hyperparameters()
         self._last_lr = [_copy(g["lr"]) for g in groups]
@@ -253,7 +259,7 @@ class LRScheduler(_TorchLRScheduler):
         A failed load changes nothing.
         """
         state = state_dict
-        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+        if not isinstance(state, dict) or not _is(state.get("format"), STATE_FORMAT):
             raise ValueError(
                 f"not a state of lrsched.torch.LRScheduler (expected 'format': {STATE_FORMAT!r})"
             )
@@ -261,33 +267,62 @@ class LRScheduler(_TorchLRScheduler):
         if self._hyper:
             expected.add("hyperparameters")
         if set(state) != expected:
-            extra, missing = sorted(set(state) - expected), sorted(expected - set(state))
+            extra = ", ".join(sorted(show(k, 40) for k in set(state) - expected)[:5])
+            missing = sorted(expected - set(state))
             raise ValueError(
-                f"scheduler state has extra key(s) {extra} and missing key(s) {missing}"
+                f"scheduler state has extra key(s) [{extra}] and missing key(s) {missing}"
             )
         for name in ("key", "index", "relative"):
-            if state[name] != getattr(self, name):
+            saved, current = state[name], getattr(self, name)
+            # Compared by type first: a tensor or a float here is not the saved setting
+            # (and `tensor != False` has no truth value).
+            if not _is(saved, current):
                 raise ValueError(
-                    f"scheduler state was saved with {name}={state[name]!r}, "
-                    f"this scheduler has {name}={getattr(self, name)!r}"
+                    f"scheduler state was saved with {name}={show(saved)}, "
+                    f"this scheduler has {name}={show(current)}"
                 )
         base = state["base_values"]
         if (
-            not isinstance(base, list)
+            type(base) is not list
             or len(base) != len(self.optimizer.param_groups)
-            or not all(type(b) is float and math.isfinite(b) for b in base)
+            or not all(type(b) is float and math.isfinite(b) and b >= 0 for b in base)
         ):
             raise ValueError(
                 f"scheduler state 'base_values' must be {len(self.optimizer.param_groups)} "
-                f"finite floats (one per param group), got {base!r}"
+                f"finite floats >= 0 (one per param group), got {show(base)}"
             )
         hyper = _parse_hyperparameters(self._hyper, state.get("hyperparameters"), strict=strict)
-        self._stepper.load_state_dict(state["stepper"], strict=strict, warn_above=warn_above)
-        for name, step in hyper.items():
-            self._hyper[name].stepper.step = step
+        # Validate everything and compute the new values before changing anything.
+        from ._plans import check_warn_above, warn_jump
+
+        threshold = check_warn_above(warn_above)
+        updates = self._stepper._parse(state["stepper"], strict=strict)
+        step = updates["step"]
+        try:
+            values = self._values_at(step, base)
+        except (ArithmeticError, TypeError, ValueError) as error:
+            raise ValueError(
+                f"scheduler state 'stepper.step' {show(step)}: the schedule cannot be "
+                f"evaluated there ({type(error).__name__}: {error})"
+            ) from None
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError(
+                f"scheduler state 'stepper.step' {show(step)}: the schedule's value there "
+                f"is not finite ({show(values)})"
+            )
+        warn_jump(updates["resumed"], threshold)  # before any change: an error changes nothing
+        for name, value in updates.items():
+            setattr(self._stepper, name, value)
+        for name, hyper_step in hyper.items():
+            self._hyper[name].stepper.step = hyper_step
         self.base_values = list(base)
-        self.last_epoch = self._stepper.step
-        self._apply()
+        self.last_epoch = step
+        self._apply(values)
+
+
+def _is(saved: object, current: object) -> bool:
+    """*saved* is the setting *current*: the same type and equal (a tensor never is)."""
+    return type(saved) is type(current) and bool(saved == current)
 
 
 # -- param groups -------------------------------------------------------------------------
@@ -342,12 +377,12 @@ def _get(group: dict[str, Any], i: int, key: str, index: int | None) -> Any:
     if index is None:
         if isinstance(value, (tuple, list)):
             raise ValueError(
-                f"param group {i}'s {key!r} is a sequence {value!r}; "
+                f"param group {i}'s {key!r} is a sequence {show(value)}; "
                 "pass index= to drive one element"
             )
         return value
     if not isinstance(value, (tuple, list)) or not index < len(value):
-        raise ValueError(f"param group {i}'s {key!r} has no element {index}, got {value!r}")
+        raise ValueError(f"param group {i}'s {key!r} has no element {index}, got {show(value)}")
     return value[index]
 
 
