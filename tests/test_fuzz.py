@@ -397,7 +397,7 @@ class TestFuzzStepper:
         before = _snapshot(it)
         failed = True
         with hostile(state):
-            it.load_state_dict(state, strict=strict)
+            it.load_state_dict(state, strict=strict, warn_above=None)  # a jump is no fault
             failed = False
         if failed:
             assert _same_snapshot(_snapshot(it), before)
@@ -424,7 +424,7 @@ class TestFuzzPlateau:
         before = _snapshot(it)
         failed = True
         with hostile(state):
-            it.load_state_dict(state, strict=strict)
+            it.load_state_dict(state, strict=strict, warn_above=None)  # a jump is no fault
             failed = False
         if failed:
             assert _same_snapshot(_snapshot(it), before)

@@ -14,8 +14,9 @@ from typing import Any
 import attrs
 
 from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
+from ._compose import _check_schedule as check_schedule
 from ._math import SCALAR, Kernel, Math
-from ._tree import Composite, Part
+from ._tree import Composite, Part, Wrapper
 from ._validate import (
     as_duration,
     as_float,
@@ -114,7 +115,7 @@ def _check_bound(_inst: object, attribute: attrs.Attribute[Any], value: object) 
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Clip(Composite, ValueEq, BaseSchedule):
+class Clip(Wrapper, ValueEq, BaseSchedule):
     r"""*schedule* kept within [*min_lr*, *max_lr*]: ``s.clip(min_lr=..., max_lr=...)``.
 
     .. math:: \eta_t = \min(\max(s(t), m), M)
@@ -134,7 +135,7 @@ class Clip(Composite, ValueEq, BaseSchedule):
     decay stops at) and Keras-style clipping of a warmup.
     """
 
-    schedule: Schedule = attrs.field()
+    schedule: Schedule = attrs.field(validator=check_schedule)
     min_lr: float | None = attrs.field(
         kw_only=True,
         default=None,
@@ -148,11 +149,6 @@ class Clip(Composite, ValueEq, BaseSchedule):
         validator=_check_bound,
     )
 
-    @schedule.validator
-    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
-
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         lo, hi = self.min_lr, self.max_lr
@@ -160,16 +156,6 @@ class Clip(Composite, ValueEq, BaseSchedule):
             raise ValueError("clip needs 'min_lr' or 'max_lr' (or both)")
         if lo is not None and hi is not None and lo > hi:
             raise ValueError(f"'min_lr' must be <= 'max_lr' (got min_lr={lo!r}, max_lr={hi!r})")
-
-    @property
-    def total_steps(self) -> int | None:
-        """The schedule's."""
-        total: int | None = getattr(self.schedule, "total_steps", None)
-        return total
-
-    def parts(self) -> tuple[Part, ...]:
-        """The schedule."""
-        return (Part(self.schedule),)
 
     def _kernel(self, m: Math) -> Kernel:
         inner, lo, hi, minimum, maximum = (
@@ -216,18 +202,13 @@ class Cooldown(Composite, ValueEq, BaseSchedule):
         [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0]
     """
 
-    schedule: Schedule = attrs.field()
+    schedule: Schedule = attrs.field(validator=check_schedule)
     at: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(0))
     steps: int = attrs.field(kw_only=True, converter=as_duration, validator=check_count(1))
     end_lr: float = attrs.field(kw_only=True, converter=as_float, validator=check_lr)
     shape: ShapeLike = attrs.field(kw_only=True, default="linear", validator=check_shape)
 
     _length_parts = ("at", "steps")
-
-    @schedule.validator
-    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -288,13 +269,8 @@ class Skip(Composite, ValueEq, BaseSchedule):
         ([0.5, 0.25, 0.0, 0.0], 2)
     """
 
-    schedule: Schedule = attrs.field()
+    schedule: Schedule = attrs.field(validator=check_schedule)
     steps: int = attrs.field(kw_only=True, converter=as_int, validator=check_count(0))
-
-    @schedule.validator
-    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
 
     @property
     def total_steps(self) -> int | None:
@@ -335,13 +311,11 @@ class Cycles(Composite, ValueEq, BaseSchedule):
     computed in the same order).
     """
 
-    schedule: Schedule = attrs.field()
+    schedule: Schedule = attrs.field(validator=check_schedule)
     count: float = attrs.field(kw_only=True, converter=as_float, validator=check_positive)
 
     @schedule.validator
-    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
+    def _check_bounded(self, attribute: attrs.Attribute[Any], value: object) -> None:
         if getattr(value, "total_steps", None) is None:
             raise ValueError(
                 f"cycles needs a bounded schedule (one cycle), got {show(value)}; "

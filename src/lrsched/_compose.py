@@ -30,7 +30,7 @@ from ._base import (
     kernel_of,
 )
 from ._math import SCALAR, Kernel, Math
-from ._tree import Composite, Part
+from ._tree import Composite, Part, Wrapper
 from ._validate import (
     as_duration,
     as_float,
@@ -545,7 +545,7 @@ def _check_finite_peak(schedule: Schedule, factor: float, what: str) -> None:
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Scaled(Composite, ValueEq, BaseSchedule):
+class Scaled(Wrapper, ValueEq, BaseSchedule):
     r"""Every value of *schedule* times *factor*: ``k * s`` or ``s * k``.
 
     .. math:: \eta_t = k \, s(t)
@@ -566,16 +566,6 @@ class Scaled(Composite, ValueEq, BaseSchedule):
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         _check_finite_peak(self.schedule, self.factor, "the scale factor")
-
-    @property
-    def total_steps(self) -> int | None:
-        """The schedule's."""
-        total: int | None = getattr(self.schedule, "total_steps", None)
-        return total
-
-    def parts(self) -> tuple[Part, ...]:
-        """The schedule."""
-        return (Part(self.schedule),)
 
     def _kernel(self, m: Math) -> Kernel:
         k, inner = self.factor, kernel_of(self.schedule, m)
@@ -677,7 +667,7 @@ def _check_inner(_inst: object, attribute: attrs.Attribute[Any], value: object) 
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class ScaleByGroup(Composite, ValueEq, GroupSchedule):
+class ScaleByGroup(Wrapper, ValueEq, GroupSchedule):
     r"""A group schedule: ``step -> {group: multiplier * schedule(step)}``.
 
     .. math:: \eta^{g}_t = m_g \, s(t)
@@ -725,12 +715,6 @@ class ScaleByGroup(Composite, ValueEq, GroupSchedule):
         def __call__(self, step: Any, /) -> Any: ...
 
     @property
-    def total_steps(self) -> int | None:
-        """The schedule's."""
-        total: int | None = getattr(self.schedule, "total_steps", None)
-        return total
-
-    @property
     def groups(self) -> tuple[str, ...]:
         """The group names, in order."""
         return tuple(name for name, _ in self.multipliers)
@@ -740,10 +724,6 @@ class ScaleByGroup(Composite, ValueEq, GroupSchedule):
         return {
             name: _trusted(Scaled, schedule=self.schedule, factor=k) for name, k in self.multipliers
         }
-
-    def parts(self) -> tuple[Part, ...]:
-        """The schedule every group follows."""
-        return (Part(self.schedule),)
 
     def _kernel(self, m: Math) -> Kernel:
         inner, pairs = kernel_of(self.schedule, m), self.multipliers

@@ -13,16 +13,16 @@ from typing import Any
 
 import attrs
 
-from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
+from ._base import BaseSchedule, Schedule, ValueEq, kernel_of
+from ._compose import _check_schedule as check_schedule
 from ._math import Kernel, Math
-from ._tree import Composite, Part
+from ._tree import Wrapper
 from ._validate import (
     as_float,
     as_int,
     check_choice,
     check_count,
     check_positive,
-    show,
     to_int,
 )
 
@@ -69,7 +69,7 @@ def noise_at(seed: int, step: int, *, kind: str, pct: float, std: float) -> floa
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)
-class Noise(Composite, ValueEq, BaseSchedule):
+class Noise(Wrapper, ValueEq, BaseSchedule):
     r"""*schedule* with timm's multiplicative noise: ``s(t) * (1 + n_t)`` in the noise range.
 
     .. math:: \eta_t = s(t)\,(1 + n_t) \quad (a \le t < b), \qquad s(t) \text{ elsewhere}
@@ -99,7 +99,7 @@ class Noise(Composite, ValueEq, BaseSchedule):
         True
     """
 
-    schedule: Schedule = attrs.field()
+    schedule: Schedule = attrs.field(validator=check_schedule)
     start: int = attrs.field(kw_only=True, default=0, converter=as_int, validator=check_count(0))
     end: int | None = attrs.field(
         kw_only=True,
@@ -118,11 +118,6 @@ class Noise(Composite, ValueEq, BaseSchedule):
     )
     seed: int = attrs.field(kw_only=True, default=42, converter=as_int, validator=check_count(0))
 
-    @schedule.validator
-    def _check_schedule(self, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not is_schedule_like(value):
-            raise TypeError(f"'schedule' must be a schedule, got {show(value)}")
-
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.end is not None and self.end < self.start:
@@ -135,22 +130,12 @@ class Noise(Composite, ValueEq, BaseSchedule):
                 f"std={self.std!r}): the truncated draw would almost never land"
             )
 
-    @property
-    def total_steps(self) -> int | None:
-        """The schedule's."""
-        total: int | None = getattr(self.schedule, "total_steps", None)
-        return total
-
     def factor(self, step: int) -> float:
         """``1 + n_t`` at integer *step* (1 outside the noise range)."""
         a, b = self.start, self.end
         if step < a or (b is not None and step >= b):
             return 1.0
         return 1.0 + noise_at(self.seed, step, kind=self.kind, pct=self.pct, std=self.std)
-
-    def parts(self) -> tuple[Part, ...]:
-        """The schedule."""
-        return (Part(self.schedule),)
 
     def marks(self) -> tuple[tuple[int, str], ...]:
         """Where the noise starts and ends."""

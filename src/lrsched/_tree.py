@@ -19,6 +19,7 @@ from typing import Any
 __all__ = [
     "Composite",
     "Part",
+    "Wrapper",
     "boundaries",
     "describe",
     "expression",
@@ -107,6 +108,27 @@ class Composite:
             (10, 50)
         """
         return tuple(step for step, _ in boundaries(self))
+
+
+class Wrapper(Composite):
+    """A composite of one schedule that it follows step for step (a scale, a clip, noise).
+
+    Its ``total_steps`` is the schedule's and its one part is the schedule.
+    """
+
+    __slots__ = ()
+
+    schedule: Any
+
+    @property
+    def total_steps(self) -> int | None:
+        """The schedule's."""
+        total: int | None = getattr(self.schedule, "total_steps", None)
+        return total
+
+    def parts(self) -> tuple[Part, ...]:
+        """The schedule, at every step."""
+        return (Part(self.schedule),)
 
 
 def parts(node: object) -> tuple[Part, ...]:

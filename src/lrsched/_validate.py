@@ -257,8 +257,8 @@ def check_le(other: str) -> Validator:
     return check
 
 
-def increasing_counts(name: str, value: object, *, minimum: int = 0) -> None:
-    """Check that *value* (named *name*) is a tuple of ints >= *minimum*, strictly increasing."""
+def _counts(name: str, value: object, minimum: int) -> tuple[int, ...]:
+    """*value* (named *name*) as a tuple of step counts in [*minimum*, `MAX_COUNT`], or raise."""
     if not isinstance(value, tuple):
         raise TypeError(f"{name!r} must be a sequence of ints, got {show(value)}")
     for i, v in enumerate(value):
@@ -268,6 +268,12 @@ def increasing_counts(name: str, value: object, *, minimum: int = 0) -> None:
             raise ValueError(f"{name}[{i}] must be >= {minimum}, got {show(v)}")
         if v > MAX_COUNT:
             raise ValueError(f"{name}[{i}] must be <= 2**63 - 1, got {show(v)}")
+    return value
+
+
+def increasing_counts(name: str, value: object, *, minimum: int = 0) -> None:
+    """Check that *value* (named *name*) is a tuple of ints >= *minimum*, strictly increasing."""
+    value = _counts(name, value, minimum)
     for i in range(1, len(value)):
         if value[i] <= value[i - 1]:
             raise ValueError(
@@ -288,16 +294,7 @@ def check_sorted_counts(*, minimum: int = 0) -> Validator:
     """A sorted tuple of ints in [*minimum*, `MAX_COUNT`] (repeats allowed; may be empty)."""
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        name = attribute.name
-        if not isinstance(value, tuple):
-            raise TypeError(f"{name!r} must be a sequence of ints, got {show(value)}")
-        for i, v in enumerate(value):
-            if type(v) is not int:
-                raise TypeError(f"{name}[{i}] must be an int, got {show(v)}")
-            if v < minimum:
-                raise ValueError(f"{name}[{i}] must be >= {minimum}, got {show(v)}")
-            if v > MAX_COUNT:
-                raise ValueError(f"{name}[{i}] must be <= 2**63 - 1, got {show(v)}")
+        _counts(attribute.name, value, minimum)  # sorted by the converter
 
     return check
 

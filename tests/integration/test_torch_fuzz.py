@@ -139,7 +139,7 @@ class TestFuzzTorchAdapter:
         before = _snapshot(scheduler)
         failed = True
         with hostile(state):
-            scheduler.load_state_dict(state, strict=strict)
+            scheduler.load_state_dict(state, strict=strict, warn_above=None)  # a jump is no fault
             failed = False
         if failed:
             assert _snapshot(scheduler) == before
