@@ -107,13 +107,18 @@ class TestLRScheduler:
         assert scheduler.get_last_lr() == [s(16)]
         assert scheduler.last_epoch == 16
 
-    def test_wrong_call_order_warns(self) -> None:
-        """The torch warning for scheduler.step() before optimizer.step() still fires."""
+    def test_step_without_update_keeps_lr(self) -> None:
+        """scheduler.step() with no optimizer update since the last one keeps the lr, silently."""
         model = make_model()
         optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
-        scheduler = LRScheduler(optimizer, schedule())
-        with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
-            scheduler.step()
+        s = schedule()
+        scheduler = LRScheduler(optimizer, s)
+        scheduler.step()  # before any update: torch's own schedulers warn here
+        assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (0, s(0))
+        train_step(model, optimizer)
+        scheduler.step()
+        scheduler.step()
+        assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (1, s(1))
 
     def test_step_with_epoch_raises(self) -> None:
         """The deprecated step(epoch) form raises TypeError."""
