@@ -200,6 +200,11 @@ class LRScheduler(_TorchLRScheduler):
             _set(group, key, index, value)
         self._last_lr = [_copy(g["lr"]) for g in groups]
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A copy or an unpickled scheduler: its optimizer is a copy too, without hooks.
+        self.__dict__.update(state)
+        self.optimizer.register_step_post_hook(_mark_updated(weakref.ref(self)))
+
     # -- checkpoints ----------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -118,6 +120,24 @@ class TestLRScheduler:
         train_step(model, optimizer)
         scheduler.step()
         scheduler.step()
+        assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (1, s(1))
+
+    @pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+    def test_copy_counts_its_own_updates(self, how: str) -> None:
+        """A copied scheduler advances after its copied optimizer's updates, not the original's."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        s = schedule()
+        scheduler = LRScheduler(optimizer, s)
+        train_step(model, optimizer)
+        scheduler.step()
+        copy_ = (
+            copy.deepcopy(scheduler) if how == "deepcopy" else pickle.loads(pickle.dumps(scheduler))
+        )
+        copy_.optimizer.step()
+        copy_.step()
+        scheduler.step()  # the copy's update is not this scheduler's
+        assert (copy_.last_epoch, copy_.optimizer.param_groups[0]["lr"]) == (2, s(2))
         assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (1, s(1))
 
     def test_step_with_epoch_raises(self) -> None:
