@@ -7,6 +7,7 @@ directly, k counting the updates that really ran.
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import math
 import os
@@ -229,11 +230,42 @@ class TestGradientAccumulation:
         assert used == [SCHEDULE(k) for k in range(6)]
         assert scheduler.last_epoch == 6
 
+    def test_accelerate_accumulate(self) -> None:
+        """In accelerate's accumulate() recipe (both stepped per micro-batch), k counts updates."""
+        from accelerate import Accelerator
+        from accelerate.state import AcceleratorState, GradientState
+        from torch.utils.data import DataLoader, TensorDataset
+
+        accelerator = Accelerator(gradient_accumulation_steps=MICRO, cpu=True)
+        try:
+            model = make_model()
+            optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+            scheduler = LRScheduler(optimizer, SCHEDULE)
+            data = DataLoader(TensorDataset(torch.randn(12 * MICRO, 4)), batch_size=2)
+            model, optimizer, data, prepared = accelerator.prepare(
+                model, optimizer, data, scheduler
+            )
+            used = []
+            for (x,) in data:
+                with accelerator.accumulate(model):
+                    accelerator.backward(model(x).pow(2).mean())
+                    if accelerator.sync_gradients:
+                        used.append(lr_of(optimizer))
+                    optimizer.step()  # accelerate makes these no-ops between updates
+                    prepared.step()
+                    optimizer.zero_grad()
+        finally:  # accelerate's state is a process-wide singleton: leave none behind
+            AcceleratorState._reset_state(reset_partial_state=True)
+            GradientState._reset_state()
+        assert used == [SCHEDULE(k) for k in range(6)]
+        assert scheduler.last_epoch == 6
+
 
 # -- multi-process ----------------------------------------------------------------------------
 
 WORLD = 2
 HALF = 5  # updates before the checkpoint, and after it
+WORKER_TIMEOUT = 120.0  # seconds a rank may run
 
 
 def _ddp_train(
@@ -256,6 +288,8 @@ def _ddp_train(
 
 def _ddp_worker(rank: int, port: int, out: str) -> None:
     """One rank: train, rank 0 checkpoints, both resume from it; an uninterrupted run too."""
+    # A rank that hangs prints its stacks and exits (the parent then fails the test).
+    faulthandler.dump_traceback_later(WORKER_TIMEOUT, exit=True)
     os.environ["GLOO_SOCKET_IFNAME"] = "lo"  # loopback only
     dist.init_process_group(
         "gloo",
@@ -315,7 +349,7 @@ def free_port() -> int:
 class TestDistributed:
     """Two gloo processes, a DDP model and one LRScheduler per rank."""
 
-    TIMEOUT = 240.0  # seconds for both ranks; they are terminated after it
+    TIMEOUT = WORKER_TIMEOUT + 60.0  # then the ranks are terminated
 
     def test_ranks_agree_and_resume(self, tmp_path: Path) -> None:
         """Both ranks use schedule(k) at update k, and resume exactly from rank 0's checkpoint."""
