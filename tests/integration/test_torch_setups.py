@@ -11,7 +11,6 @@ import faulthandler
 import json
 import math
 import os
-import socket
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ import torch._dynamo
 import torch.distributed as dist
 import torch.multiprocessing as mp
 from torch._dynamo.utils import counters
+from torch.multiprocessing.spawn import ProcessException
 from torch.nn.parallel import DistributedDataParallel
 
 from lrsched import cosine
@@ -265,7 +265,7 @@ class TestGradientAccumulation:
 
 WORLD = 2
 HALF = 5  # updates before the checkpoint, and after it
-WORKER_TIMEOUT = 120.0  # seconds a rank may run
+WORKER_TIMEOUT = 180.0  # seconds a rank may run (~10 s unloaded; spawn imports torch)
 
 
 def _ddp_train(
@@ -286,18 +286,28 @@ def _ddp_train(
     return lrs
 
 
-def _ddp_worker(rank: int, port: int, out: str) -> None:
+def _ddp_worker(rank: int, out: str) -> None:
     """One rank: train, rank 0 checkpoints, both resume from it; an uninterrupted run too."""
     # A rank that hangs prints its stacks and exits (the parent then fails the test).
     faulthandler.dump_traceback_later(WORKER_TIMEOUT, exit=True)
-    os.environ["GLOO_SOCKET_IFNAME"] = "lo"  # loopback only
+    stages = Path(out) / f"rank{rank}.log"
+
+    def reached(stage: str) -> None:  # where a failed run got to, for the test's message
+        with stages.open("a") as f:
+            f.write(f"{time.monotonic():.1f} {stage}\n")
+
+    reached("started")
+    os.environ["GLOO_SOCKET_IFNAME"] = "lo"  # gloo connects the ranks over loopback only
+    # Rendezvous through a file: a port picked free in the parent could be taken
+    # by another process before rank 0 binds it (seen once in ~10 runs as a hang).
     dist.init_process_group(
         "gloo",
-        init_method=f"tcp://127.0.0.1:{port}",
+        init_method=f"file://{Path(out) / 'rendezvous'}",
         rank=rank,
         world_size=WORLD,
         timeout=timedelta(seconds=60),
     )
+    reached("initialized")
     try:
 
         def build() -> tuple[DistributedDataParallel, torch.optim.Optimizer, LRScheduler]:
@@ -308,6 +318,7 @@ def _ddp_worker(rank: int, port: int, out: str) -> None:
         model, optimizer, scheduler = build()
         full = _ddp_train(model, optimizer, scheduler, rank, range(2 * HALF))
         full_params = [p.detach().tolist() for p in model.parameters()]
+        reached("uninterrupted run done")
 
         model, optimizer, scheduler = build()
         first = _ddp_train(model, optimizer, scheduler, rank, range(HALF))
@@ -319,6 +330,7 @@ def _ddp_worker(rank: int, port: int, out: str) -> None:
                 "scheduler": scheduler.state_dict(),
             }
             torch.save(state, path)
+        reached("first half done")
         dist.barrier()
         checkpoint = torch.load(path, weights_only=True)
         model, optimizer, scheduler = build()
@@ -334,16 +346,11 @@ def _ddp_worker(rank: int, port: int, out: str) -> None:
             "last_epoch": scheduler.last_epoch,
         }
         (Path(out) / f"rank{rank}.json").write_text(json.dumps(result))
+        reached("resumed run done")
     finally:
         dist.destroy_process_group()
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+        reached("finished")
+        faulthandler.cancel_dump_traceback_later()
 
 
 class TestDistributed:
@@ -356,16 +363,23 @@ class TestDistributed:
         # (torch.multiprocessing re-exports start_processes untyped.)
         context = mp.start_processes(  # type: ignore[attr-defined,no-untyped-call]
             _ddp_worker,
-            args=(free_port(), str(tmp_path)),
+            args=(str(tmp_path),),
             nprocs=WORLD,
             join=False,
             start_method="spawn",
         )
         deadline = time.monotonic() + self.TIMEOUT
+
+        def stages() -> str:
+            logs = [tmp_path / f"rank{r}.log" for r in range(WORLD)]
+            return "; ".join(f"{p.name}: {p.read_text() if p.exists() else '-'}" for p in logs)
+
         try:
             while not context.join(timeout=max(0.1, deadline - time.monotonic())):
                 if time.monotonic() >= deadline:
-                    pytest.fail(f"the {WORLD} ranks did not finish in {self.TIMEOUT} s")
+                    pytest.fail(f"the ranks did not finish in {self.TIMEOUT} s ({stages()})")
+        except ProcessException as error:
+            pytest.fail(f"{error} ({stages()})")
         finally:
             for process in context.processes:
                 if process.is_alive():
