@@ -1,6 +1,6 @@
 # Every target uses the active Python environment (see README: pip install -e ".[dev]").
 PYTHON ?= python
-INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras array-api-compat transformers accelerate tqdm
+INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras tensorflow array-api-compat transformers accelerate tqdm
 
 .PHONY: install docs-site test fuzz test-integrations install-integrations lint format typecheck check golden docs bench compat clean
 

@@ -26,7 +26,8 @@ _FRAMEWORK_FILES = {
 collect_ignore = [] if INTEGRATION else ["tests/integration", *map(str, _FRAMEWORK_FILES)]
 
 if INTEGRATION:
-    # Keras 3 defaults to TensorFlow, which lrsched's integration run does not install.
+    # Keras 3 defaults to TensorFlow; the in-process Keras tests use jax (the
+    # TensorFlow and torch backends are tested in fresh interpreters).
     os.environ.setdefault("KERAS_BACKEND", "jax")
 
 

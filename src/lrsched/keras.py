@@ -36,8 +36,9 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
     The step (the optimizer's ``iterations``) is evaluated with the array
     path of lrsched, so it stays a backend array: a JAX array, also under
-    ``jax.jit``. A backend whose tensors do not implement the array API
-    (torch, TensorFlow) is evaluated eagerly on the step as a Python number. The config is
+    ``jax.jit``. On torch the step is read as a Python number; on
+    TensorFlow, where ``model.fit`` runs a graph, the schedule runs on the
+    step's value when the graph runs (so not under XLA: ``jit_compile=False``). The config is
     the schedule's `state_dict`, so a built-in or registered schedule saves
     with the model; a plain function works but cannot be saved.
 
@@ -70,7 +71,9 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
         x = keras.ops.convert_to_tensor(step)
         if hasattr(x, "__array_namespace__"):  # jax (also traced), numpy
             return self.schedule(x)
-        # torch, TensorFlow: evaluate the (eager, scalar) step as a Python number.
+        if keras.backend.backend() == "tensorflow":
+            return _tensorflow_call(self.schedule, x)
+        # torch: evaluate the (eager, scalar) step as a Python number.
         return keras.ops.convert_to_tensor(self.schedule(float(x)))
 
     def get_config(self) -> dict[str, Any]:
@@ -92,3 +95,23 @@ class LearningRateSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.schedule!r})"
+
+
+def _tensorflow_call(schedule: Callable[[Any], Any], step: Any) -> Any:
+    """``schedule(step)`` for a TensorFlow step, also a graph tensor inside ``model.fit``.
+
+    ``model.fit`` traces its train step with ``tf.function``, where the step
+    has no value yet: the schedule runs on the step's value when the graph
+    runs (``tf.numpy_function``). XLA cannot call Python, so on TensorFlow
+    compile with ``jit_compile=False`` (the default on a CPU-only machine).
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    dtype = keras.config.floatx()
+
+    def value(t: Any) -> Any:
+        return np.asarray(schedule(t.item()), dtype=dtype)
+
+    lr = tf.numpy_function(value, [step], dtype, stateful=False)
+    return tf.ensure_shape(lr, ())

@@ -4,7 +4,8 @@
 Lightning, the Hugging Face ``Trainer`` and anything else that takes a torch
 scheduler take it. Call ``scheduler.step()`` after each ``optimizer.step()``:
 after construction every param group's lr is ``schedule(0)``, after *k*
-calls it is ``schedule(k)``.
+optimizer updates it is ``schedule(k)`` (a call after an update that a
+``GradScaler`` skipped does not advance).
 
 Examples:
     >>> import torch
@@ -25,6 +26,7 @@ Examples:
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +52,8 @@ class LRScheduler(_TorchLRScheduler):
     """A torch scheduler that sets ``param_group[key]`` to ``schedule(step)``.
 
     On construction every param group's value becomes ``schedule(0)``; after
-    *k* calls of `step` it is ``schedule(k)``. A group schedule
+    *k* calls of `step`, each following an optimizer update, it is
+    ``schedule(k)``. A group schedule
     (``schedule * {"backbone": 0.1, "head": 1.0}``) sets each param group by
     its ``"name"`` key. With *relative*, each group's value is its initial
     value times the schedule's (per-group ratios are kept). Tensor values
@@ -146,6 +149,10 @@ class LRScheduler(_TorchLRScheduler):
             for i, g in enumerate(optimizer.param_groups)
         ]
         self._hyper = _hyperparameters(optimizer, hyperparameters, key)
+        # Step t is optimizer update number t: a post-step hook marks each real
+        # update, so a step() after none (GradScaler skipped it) does not advance.
+        self._updated = False
+        optimizer.register_step_post_hook(_mark_updated(weakref.ref(self)))
         # torch's __init__ records initial_lr, wraps optimizer.step to check the
         # call order, and calls step() once: last_epoch becomes 0, values schedule(0).
         super().__init__(optimizer)
@@ -155,26 +162,31 @@ class LRScheduler(_TorchLRScheduler):
     def step(self, epoch: int | None = None) -> None:
         """Advance one update: every param group's value becomes ``schedule(k)``.
 
-        Call it after ``optimizer.step()``. Passing *epoch* (deprecated in
-        torch) is not supported: resume with `load_state_dict`.
+        Call it after ``optimizer.step()``. It advances only if the optimizer
+        made an update since the previous call: when a
+        ``torch.amp.GradScaler`` skips ``optimizer.step()`` (inf/NaN
+        gradients), or no update ran yet, it does nothing (and warns
+        nothing), so *k* always counts updates. Passing *epoch* (deprecated
+        in torch) is not supported: resume with `load_state_dict`.
         """
         if epoch is not None:
             raise TypeError(
                 "LRScheduler.step() takes no epoch; call it once per optimizer update "
                 "and resume with load_state_dict()"
             )
-        if self._step_count <= 1:
-            # The first step goes through torch: its call-order check (a warning
-            # if lr_scheduler.step() came before optimizer.step()), last_epoch += 1,
-            # get_lr(), _last_lr.
+        if self._step_count == 0:
+            # The call from torch's __init__: last_epoch becomes 0, get_lr(), _last_lr.
             super().step()
             if self.key != "lr":
                 self._apply()
             else:
                 self._apply_hyperparameters()
             return
-        # Later steps do the same work directly (torch's generic path costs more
-        # than the schedule itself): count, advance, set the values, _last_lr.
+        if not self._updated:
+            return  # no optimizer update since the last step: the schedule stays
+        self._updated = False
+        # torch's generic path costs more than the schedule itself, so do its
+        # work directly: count, advance, set the values, _last_lr.
         self._step_count += 1
         self.last_epoch += 1
         self._stepper.step = self.last_epoch
@@ -217,6 +229,11 @@ class LRScheduler(_TorchLRScheduler):
     def hyperparameters(self) -> dict[str, Callable[[int], Any]]:
         """The schedules of the other hyperparameters it drives: name -> schedule."""
         return {name: driven.stepper.schedule for name, driven in self._hyper.items()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A copy or an unpickled scheduler: its optimizer is a copy too, without hooks.
+        self.__dict__.update(state)
+        self.optimizer.register_step_post_hook(_mark_updated(weakref.ref(self)))
 
     # -- checkpoints ----------------------------------------------------------------
 
@@ -323,6 +340,17 @@ class LRScheduler(_TorchLRScheduler):
 def _is(saved: object, current: object) -> bool:
     """*saved* is the setting *current*: the same type and equal (a tensor never is)."""
     return type(saved) is type(current) and bool(saved == current)
+
+
+def _mark_updated(ref: weakref.ReferenceType[LRScheduler]) -> Callable[..., None]:
+    """An optimizer post-step hook telling the scheduler behind *ref* that an update ran."""
+
+    def hook(optimizer: Optimizer, args: Any, kwargs: Any) -> None:
+        scheduler = ref()
+        if scheduler is not None:
+            scheduler._updated = True
+
+    return hook
 
 
 # -- param groups -------------------------------------------------------------------------

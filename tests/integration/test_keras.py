@@ -175,3 +175,64 @@ class TestTorchBackend:
         )
         assert result.returncode == 0, result.stderr[-2000:]
         assert result.stdout.strip() == "ok 6"
+
+
+# A fresh interpreter on TensorFlow: model.fit runs its train step as a tf.function graph.
+TENSORFLOW_BACKEND_SCRIPT = """
+import os
+os.environ["KERAS_BACKEND"] = "tensorflow"
+import keras, numpy as np
+from lrsched import cosine
+from lrsched.keras import LearningRateSchedule
+
+assert keras.backend.backend() == "tensorflow"
+schedule = 2 >> cosine(base_lr=0.1, min_lr=0.001, total_steps=8)
+seen = []
+
+class Record(keras.callbacks.Callback):
+    def on_train_batch_begin(self, batch, logs=None):
+        opt = self.model.optimizer
+        seen.append((int(opt.iterations), float(opt.learning_rate)))
+
+keras.utils.set_random_seed(0)
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile(optimizer=keras.optimizers.SGD(learning_rate=LearningRateSchedule(schedule)),
+              loss="mse", jit_compile=False)
+w, b = (np.asarray(v, dtype=np.float64) for v in model.get_weights())
+x = np.linspace(-1.0, 1.0, 72).reshape(24, 3)
+y = np.ones((24, 1))
+model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0, callbacks=[Record()])
+assert [k for k, _ in seen] == list(range(6)), seen
+for k, lr in seen:
+    assert abs(lr - schedule(k)) <= 1e-6 * 0.1, (k, lr, schedule(k))
+# SGD by hand with schedule(k) at update k: the graph used those lrs.
+for k in range(6):
+    xb, yb = x[4 * k : 4 * k + 4], y[4 * k : 4 * k + 4]
+    err = xb @ w + b - yb
+    w, b = w - schedule(k) * 2 * xb.T @ err / 4, b - schedule(k) * 2 * err.mean(axis=0)
+got_w, got_b = model.get_weights()
+assert np.allclose(got_w, w, rtol=1e-5, atol=1e-7), (got_w, w)
+assert np.allclose(got_b, b, rtol=1e-5, atol=1e-7), (got_b, b)
+print("ok", len(seen))
+"""
+
+
+class TestTensorFlowBackend:
+    """Keras on the TensorFlow backend (subprocess: one backend per Keras process)."""
+
+    def test_fit_follows_schedule(self) -> None:
+        """model.fit's tf.function train step applies schedule(iterations) at every update."""
+        import subprocess
+        import sys
+
+        env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        result = subprocess.run(
+            [sys.executable, "-c", TENSORFLOW_BACKEND_SCRIPT],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip() == "ok 6"

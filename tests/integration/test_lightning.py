@@ -104,3 +104,43 @@ class TestLightning:
         _, record = self.fit(tmp_path, STEPS, ckpt_path=path)
         schedule = Model().schedule
         assert record.lrs == [schedule(k) for k in range(STEPS // 2, STEPS)]
+
+
+class RecordUpdateLR(L.Callback):
+    def __init__(self) -> None:
+        self.lrs: list[float] = []
+
+    def on_before_optimizer_step(
+        self, trainer: L.Trainer, pl_module: L.LightningModule, optimizer: Any
+    ) -> None:
+        """Record the lr of the update about to run."""
+        self.lrs.append(optimizer.param_groups[0]["lr"])
+
+
+class TestAccumulateGradBatches:
+    """Tests for `LRScheduler` under `lightning.Trainer(accumulate_grad_batches=4)`."""
+
+    def test_update_k_uses_schedule_k(self, tmp_path: Path) -> None:
+        """With 4 batches per optimizer step, update k uses schedule(k), batch i schedule(i//4)."""
+        torch.manual_seed(0)
+        updates, accumulate = 6, 4
+        n = 2 * accumulate * updates  # batches of 2: one epoch
+        data = TensorDataset(torch.randn(n, 4), torch.randn(n, 1))
+        record, per_update = RecordLR(), RecordUpdateLR()
+        trainer = L.Trainer(
+            accelerator="cpu",
+            devices=1,
+            max_steps=updates,  # Lightning's steps are optimizer steps
+            accumulate_grad_batches=accumulate,
+            logger=False,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            callbacks=[record, per_update],
+            default_root_dir=tmp_path,
+        )
+        model = Model()
+        trainer.fit(model, DataLoader(data, batch_size=2))
+        assert per_update.lrs == [model.schedule(k) for k in range(updates)]
+        assert record.lrs == [model.schedule(i // accumulate) for i in range(accumulate * updates)]
+        assert trainer.lr_scheduler_configs[0].scheduler.last_epoch == updates

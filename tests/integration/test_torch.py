@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -107,13 +109,36 @@ class TestLRScheduler:
         assert scheduler.get_last_lr() == [s(16)]
         assert scheduler.last_epoch == 16
 
-    def test_wrong_call_order_warns(self) -> None:
-        """The torch warning for scheduler.step() before optimizer.step() still fires."""
+    def test_step_without_update_keeps_lr(self) -> None:
+        """scheduler.step() with no optimizer update since the last one keeps the lr, silently."""
         model = make_model()
         optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
-        scheduler = LRScheduler(optimizer, schedule())
-        with pytest.warns(UserWarning, match=r"before `optimizer.step\(\)`"):
-            scheduler.step()
+        s = schedule()
+        scheduler = LRScheduler(optimizer, s)
+        scheduler.step()  # before any update: torch's own schedulers warn here
+        assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (0, s(0))
+        train_step(model, optimizer)
+        scheduler.step()
+        scheduler.step()
+        assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (1, s(1))
+
+    @pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+    def test_copy_counts_its_own_updates(self, how: str) -> None:
+        """A copied scheduler advances after its copied optimizer's updates, not the original's."""
+        model = make_model()
+        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+        s = schedule()
+        scheduler = LRScheduler(optimizer, s)
+        train_step(model, optimizer)
+        scheduler.step()
+        copy_ = (
+            copy.deepcopy(scheduler) if how == "deepcopy" else pickle.loads(pickle.dumps(scheduler))
+        )
+        copy_.optimizer.step()
+        copy_.step()
+        scheduler.step()  # the copy's update is not this scheduler's
+        assert (copy_.last_epoch, copy_.optimizer.param_groups[0]["lr"]) == (2, s(2))
+        assert (scheduler.last_epoch, optimizer.param_groups[0]["lr"]) == (1, s(1))
 
     def test_step_with_epoch_raises(self) -> None:
         """The deprecated step(epoch) form raises TypeError."""

@@ -66,16 +66,38 @@ class RecordLR(TrainerCallback):
         self.lrs.append(kwargs["optimizer"].param_groups[0]["lr"])
 
 
-def train(out: Path, resume: Path | None = None) -> list[float]:
-    """Train a fresh model with SGD and the schedule, saving at step 6; return the lrs."""
+class RecordUpdateLR(TrainerCallback):
+    """The lr of the first param group just before each optimizer update."""
+
+    def __init__(self) -> None:
+        self.lrs: list[float] = []
+
+    def on_pre_optimizer_step(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        """Record the lr of the update about to run."""
+        self.lrs.append(kwargs["optimizer"].param_groups[0]["lr"])
+
+
+def train(
+    out: Path,
+    resume: Path | None = None,
+    accumulate: int = 1,
+    record: RecordLR | RecordUpdateLR | None = None,
+) -> list[float]:
+    """Train a fresh model with SGD and the schedule, saving at step 6; return the lrs.
+
+    With *accumulate*, each optimizer step takes that many batches
+    (``gradient_accumulation_steps``) and the run makes ``2 * STEPS //
+    accumulate`` updates (two epochs). *record* replaces the `RecordLR` callback.
+    """
     torch.manual_seed(0)
     model = Tiny()
     optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
     scheduler = LRScheduler(optimizer, SCHEDULE)
-    record = RecordLR()
+    record = RecordLR() if record is None else record
     args = TrainingArguments(
         output_dir=str(out),
-        max_steps=STEPS,
+        max_steps=STEPS if accumulate == 1 else 2 * STEPS // accumulate,
+        gradient_accumulation_steps=accumulate,
         per_device_train_batch_size=2,
         save_strategy="steps",
         save_steps=STEPS // 2,
@@ -111,3 +133,12 @@ class TestTransformersTrainer:
         train(tmp_path / "first")
         lrs = train(tmp_path / "resumed", resume=tmp_path / "first" / f"checkpoint-{STEPS // 2}")
         assert lrs == [SCHEDULE(k) for k in range(STEPS // 2, STEPS)]
+
+
+class TestGradientAccumulation:
+    """Tests for the recipe with ``TrainingArguments(gradient_accumulation_steps=4)``."""
+
+    def test_update_k_uses_schedule_k(self, tmp_path: Path) -> None:
+        """With 4 batches per update (two epochs of 3 updates), update k uses schedule(k)."""
+        lrs = train(tmp_path, accumulate=4, record=RecordUpdateLR())
+        assert lrs == [SCHEDULE(k) for k in range(6)]

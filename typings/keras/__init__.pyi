@@ -1,6 +1,8 @@
 from typing import Any
 
+from . import backend as backend
 from . import callbacks as callbacks
+from . import config as config
 from . import layers as layers
 from . import models as models
 from . import ops as ops
