@@ -27,6 +27,9 @@ LEAVES: dict[str, Any] = {
     "ramp": lrsched.ramp(start_lr=1e-3, end_lr=1e-5, total_steps=1000, shape="exponential"),
     "polynomial": lrsched.polynomial(base_lr=1e-3, min_lr=1e-5, total_steps=1000, power=2.0),
     "cosine": lrsched.cosine(base_lr=1e-3, min_lr=1e-5, total_steps=1000),
+    "cyclic_polynomial": lrsched.cyclic_polynomial(
+        base_lr=1e-3, min_lr=1e-5, decay_steps=250, power=2.0
+    ),
     "cosine_restarts": lrsched.cosine_restarts(
         base_lr=1e-3, min_lr=1e-5, cycle_steps=100, cycle_mult=2, cycle_decay=0.7
     ),

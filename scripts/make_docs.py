@@ -40,6 +40,11 @@ LEAVES: list[tuple[str, dict[str, Any], int | None]] = [
     ("polynomial", {"base_lr": 1e-3, "min_lr": 1e-5, "total_steps": 1000, "power": 2.0}, None),
     ("cosine", {"base_lr": 1e-3, "min_lr": 1e-5, "total_steps": 1000}, None),
     (
+        "cyclic_polynomial",
+        {"base_lr": 1e-3, "min_lr": 1e-5, "decay_steps": 250, "power": 2.0},
+        1000,
+    ),
+    (
         "cosine_restarts",
         {"base_lr": 1e-3, "min_lr": 1e-5, "cycle_steps": 100, "cycle_mult": 2, "cycle_decay": 0.7},
         1500,

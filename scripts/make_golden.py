@@ -2166,6 +2166,30 @@ def anchors_keras_cases() -> list[Case]:
     cases: list[Case] = []
     sch = keras.optimizers.schedules
     end = UNBOUNDED_END
+    for b, d, lo, p in [(0.1, 100, 1e-4, 1.0), (1.0, 7, 0.0, 2.0)]:
+        # every cycle end and the step after it, where the horizon grows
+        ends = [k * d for k in range(1, end // d + 1)]
+        steps = steps_upto(end, [e + 1 for e in ends] + ends)
+        fn = sch.PolynomialDecay(
+            initial_learning_rate=b, decay_steps=d, end_learning_rate=lo, power=p, cycle=True
+        )
+        cases.append(
+            make_case(
+                f"PolynomialDecay-lr{b}-steps{d}-end{lo}-power{p}-cycle",
+                lrsched.cyclic_polynomial(base_lr=b, min_lr=lo, decay_steps=d, power=p),
+                ref(
+                    "keras",
+                    "keras.optimizers.schedules.PolynomialDecay",
+                    initial_learning_rate=b,
+                    decay_steps=d,
+                    end_learning_rate=lo,
+                    power=p,
+                    cycle=True,
+                ),
+                steps,
+                jax_curve(fn, steps),
+            )
+        )
     for b, first, t_mul, m_mul, alpha in [
         (1.0, 10, 2.0, 0.5, 0.1),
         (0.1, 50, 1.0, 0.8, 0.2),

@@ -163,6 +163,18 @@ def polynomials(draw: st.DrawFn) -> Polynomial:
 
 
 @st.composite
+def cyclic_polynomials(draw: st.DrawFn) -> lrsched.CyclicPolynomial:
+    """A valid `cyclic_polynomial`."""
+    lo, hi = _lr_pair(draw)
+    return lrsched.cyclic_polynomial(
+        base_lr=hi,
+        min_lr=lo,
+        decay_steps=draw(counts()),
+        power=draw(st.one_of(st.sampled_from([0.5, 1.0, 2.0]), st.floats(0.1, 5.0))),
+    )
+
+
+@st.composite
 def cosines(draw: st.DrawFn) -> Cosine:
     """A valid `cosine`."""
     lo, hi = _lr_pair(draw)
@@ -322,6 +334,7 @@ LEAF_STRATEGIES: dict[type[BaseSchedule], Callable[[], st.SearchStrategy[BaseSch
     PiecewiseConstant: piecewise_constants,
     PiecewiseLinear: piecewise_linears,
     lrsched.Ramp: ramps,
+    lrsched.CyclicPolynomial: cyclic_polynomials,
 }
 
 

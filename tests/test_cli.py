@@ -33,6 +33,7 @@ LEAF_KWARGS: dict[str, dict[str, Any]] = {
     "linear": {"start_lr": 0.0, "end_lr": 0.1, "total_steps": 10},
     "ramp": {"start_lr": 0.1, "end_lr": 0.001, "total_steps": 10, "shape": "exponential"},
     "polynomial": {"base_lr": 0.1, "min_lr": 0.001, "total_steps": 10, "power": 2.0},
+    "cyclic_polynomial": {"base_lr": 0.1, "min_lr": 0.001, "decay_steps": 4, "power": 2.0},
     "cosine": {"base_lr": 0.1, "min_lr": 0.001, "total_steps": 10},
     "cosine_restarts": {
         "base_lr": 0.1,

@@ -492,6 +492,42 @@ class TestRamp(LeafContract):
         assert lrsched.Ramp(**self.GOOD)(t) == pytest.approx(expected, rel=1e-15)
 
 
+class TestCyclicPolynomial(LeafContract):
+    """Tests for `cyclic_polynomial` (Keras ``PolynomialDecay(cycle=True)``)."""
+
+    CLS = lrsched.CyclicPolynomial
+    GOOD: ClassVar[dict[str, Any]] = {
+        "base_lr": 1.0,
+        "min_lr": 0.1,
+        "decay_steps": 10,
+        "power": 2.0,
+    }
+    BAD: ClassVar[list[Bad]] = [
+        *bad_lr("base_lr"),
+        *bad_lr("min_lr"),
+        Bad("min_lr", 1.5, ValueError, "min_lr"),
+        *bad_count("decay_steps"),
+        Bad("power", 0.0, ValueError, "power"),
+        Bad("power", "2", TypeError, "power"),
+    ]
+    STRATEGY = S.cyclic_polynomials()
+
+    def bounds(self, s: Any) -> tuple[float, float]:
+        """The (lowest, highest) value."""
+        return s.min_lr, s.base_lr
+
+    def expected_total(self, s: Any) -> int | None:
+        """Unbounded: the horizon grows forever."""
+        return None
+
+    @pytest.mark.parametrize("t", [0, 1, 5, 10, 11, 15, 20, 21, 99, 100, 101, 10**6 + 3])
+    def test_values(self, t: int) -> None:
+        """Keras: D = decay_steps * ceil(t / decay_steps) (1 at t = 0), (b - m)(1 - t/D)**p + m."""
+        horizon = 10 * (1 if t == 0 else math.ceil(t / 10))
+        expected = (1.0 - 0.1) * (1 - t / horizon) ** 2.0 + 0.1
+        assert lrsched.CyclicPolynomial(**self.GOOD)(t) == close(expected)
+
+
 class TestPolynomial(LeafContract):
     """Tests for `polynomial`."""
 

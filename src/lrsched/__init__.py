@@ -52,7 +52,15 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
         with_warmup,
     )
     from ._cycles import ExpRange, OneCycle, Triangular, Triangular2
-    from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial, Ramp
+    from ._decays import (
+        Cosine,
+        CosineRestarts,
+        CyclicPolynomial,
+        InverseTime,
+        Linear,
+        Polynomial,
+        Ramp,
+    )
     from ._groups import Groups, groups, layerwise
     from ._momentum import CycleMomentum
     from ._noise import Noise
@@ -69,6 +77,7 @@ if TYPE_CHECKING:  # at run time, the names below are imported on first use
     multi_step = MultiStep
     exponential = Exponential
     ramp = Ramp
+    cyclic_polynomial = CyclicPolynomial
     cosine = Cosine
     inverse_sqrt = InverseSqrt
     inverse_time = InverseTime
@@ -112,6 +121,7 @@ __all__ = [
     "CosineRestarts",
     "CycleMomentum",
     "Cycles",
+    "CyclicPolynomial",
     "ExpRange",
     "Exponential",
     "GroupSchedule",
@@ -151,6 +161,7 @@ __all__ = [
     "constant",
     "cosine",
     "cosine_restarts",
+    "cyclic_polynomial",
     "exp_range",
     "exponential",
     "exponential_decay",

@@ -17,7 +17,15 @@ import time). This module gathers all leaves, for code that needs every one
 from __future__ import annotations
 
 from ._cycles import ExpRange, OneCycle, Triangular, Triangular2
-from ._decays import Cosine, CosineRestarts, InverseTime, Linear, Polynomial, Ramp
+from ._decays import (
+    Cosine,
+    CosineRestarts,
+    CyclicPolynomial,
+    InverseTime,
+    Linear,
+    Polynomial,
+    Ramp,
+)
 from ._piecewise import PiecewiseConstant, PiecewiseLinear
 from ._steps import Constant, Exponential, MultiStep, StepDecay
 from ._warmups import InverseSqrt, Wsd
@@ -26,6 +34,7 @@ __all__ = [
     "Constant",
     "Cosine",
     "CosineRestarts",
+    "CyclicPolynomial",
     "ExpRange",
     "Exponential",
     "InverseSqrt",

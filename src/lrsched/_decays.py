@@ -32,7 +32,15 @@ from .shapes import Cosine as Cosine_
 from .shapes import Polynomial as Polynomial_
 from .shapes import ShapeLike, check_shape, interpolator, resolve
 
-__all__ = ["Cosine", "CosineRestarts", "InverseTime", "Linear", "Polynomial", "Ramp"]
+__all__ = [
+    "Cosine",
+    "CosineRestarts",
+    "CyclicPolynomial",
+    "InverseTime",
+    "Linear",
+    "Polynomial",
+    "Ramp",
+]
 
 _PI = math.pi  # a module constant: one global lookup in the kernels
 
@@ -154,6 +162,53 @@ class Polynomial(ValueEq, BaseSchedule):
         # timm: (1 - t**k / T**k) ** power, through the shape (one formula)
         f = Polynomial_(power=p, k_decay=self.k_decay).interpolate(m)
         return lambda t: f(b, lo, minimum(t, total) / total)
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
+class CyclicPolynomial(ValueEq, BaseSchedule):
+    r"""Polynomial decay whose horizon grows to the next multiple of *decay_steps*, forever.
+
+    With :math:`T_t = d\,\max(1, \lceil t/d \rceil)`:
+
+    .. math:: \eta_t = m + (b - m)\left(1 - \frac{t}{T_t}\right)^{p}
+
+    At each multiple of *d* the rate reaches *min_lr*; just after, the decay
+    restarts over a horizon one *d* longer, so it jumps back up (to
+    :math:`m + (b - m)(1/(k + 1))^p` after the *k*-th cycle) and decays again.
+
+    Args:
+        base_lr: Learning rate at step 0.
+        min_lr: Learning rate at each multiple of *decay_steps*.
+        decay_steps: Length *d* of the first decay, in steps.
+        power: Exponent *p* of the decay, > 0.
+
+    Examples:
+        >>> from lrsched import cyclic_polynomial
+        >>> s = cyclic_polynomial(base_lr=1.0, min_lr=0.0, decay_steps=10, power=1.0)
+        >>> s(5), s(10), s(15), s(20)
+        (0.5, 0.0, 0.25, 0.0)
+
+    Matches ``keras.optimizers.schedules.PolynomialDecay(cycle=True)``.
+    """
+
+    base_lr: float = attrs.field(converter=as_float, validator=check_lr)
+    min_lr: float = attrs.field(converter=as_float, validator=[check_lr, check_le("base_lr")])
+    decay_steps: int = attrs.field(converter=as_int, validator=check_count(1))
+    power: float = attrs.field(converter=as_float, validator=check_positive)
+
+    def _kernel(self, m: Math) -> Kernel:
+        lo, d, floor, maximum, minimum = (
+            self.min_lr,
+            self.decay_steps,
+            m.floor,
+            m.maximum,
+            m.minimum,
+        )
+        f = Polynomial_(power=self.power).interpolate(m)  # the polynomial shape's formula
+        b = self.base_lr
+        # Keras: decay_steps * ceil(t / decay_steps), and 1 at step 0; the progress
+        # is kept <= 1, which float rounding of huge steps could pass
+        return lambda t: f(b, lo, minimum(t / (d * maximum(-floor(-t / d), 1)), 1.0))
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)

@@ -22,6 +22,7 @@ BUILTINS: dict[str, tuple[str, str]] = {
     "polynomial": ("_decays", "Polynomial"),
     "cosine": ("_decays", "Cosine"),
     "cosine_restarts": ("_decays", "CosineRestarts"),
+    "cyclic_polynomial": ("_decays", "CyclicPolynomial"),
     "inverse_sqrt": ("_warmups", "InverseSqrt"),
     "inverse_time": ("_decays", "InverseTime"),
     "one_cycle": ("_cycles", "OneCycle"),
