@@ -197,18 +197,25 @@ class CyclicPolynomial(ValueEq, BaseSchedule):
     power: float = attrs.field(converter=as_float, validator=check_positive)
 
     def _kernel(self, m: Math) -> Kernel:
-        lo, d, floor, maximum, minimum = (
+        lo, d, p, floor, maximum, where = (
             self.min_lr,
             self.decay_steps,
+            self.power,
             m.floor,
             m.maximum,
-            m.minimum,
+            m.where,
         )
-        f = Polynomial_(power=self.power).interpolate(m)  # the polynomial shape's formula
-        b = self.base_lr
-        # Keras: decay_steps * ceil(t / decay_steps), and 1 at step 0; the progress
-        # is kept <= 1, which float rounding of huge steps could pass
-        return lambda t: f(b, lo, minimum(t / (d * maximum(-floor(-t / d), 1)), 1.0))
+        amp = self.base_lr - lo
+
+        def f(t: Any) -> Any:
+            # Keras' horizon D = d * ceil(t / d) (d at step 0). The share still to go,
+            # 1 - t / D, is (D - t) / D with D - t = (d - t % d) % d: exact, where
+            # 1 - t / D cancels for huge steps (and D itself passes 2**53).
+            horizon = d * maximum(-floor(-t / d), 1)
+            left = where(t == 0, d, (d - t % d) % d)
+            return lo + amp * (left / horizon) ** p
+
+        return f
 
 
 @attrs.frozen(kw_only=True, repr=False, eq=False, getstate_setstate=False)
