@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import lightning as L
@@ -18,9 +19,6 @@ pytestmark = [
     pytest.mark.filterwarnings(
         r"ignore:`isinstance\(treespec, LeafSpec\)` is deprecated:FutureWarning"
     ),
-    # A 3-batch loader on CPU: Lightning suggests more workers and a bigger log interval.
-    pytest.mark.filterwarnings(r"ignore:The '\w+_dataloader' does not have many workers"),
-    pytest.mark.filterwarnings(r"ignore:The number of training batches \(3\) is smaller"),
 ]
 
 # The val_loss each epoch reports (improving, stalling, improving, stalling).
@@ -88,32 +86,53 @@ class RecordLR(L.Callback):
         self.lrs.append(trainer.optimizers[0].param_groups[0]["lr"])
 
 
+def fit(root: Path, epochs: int, ckpt_path: Path | None = None) -> tuple[L.Trainer, list[float]]:
+    """Fit a fresh Model for *epochs* epochs in total, maybe resuming; trainer and lrs."""
+    torch.manual_seed(0)
+    data = DataLoader(TensorDataset(torch.randn(6, 4), torch.randn(6, 1)), batch_size=2)
+    record = RecordLR()
+    trainer = L.Trainer(
+        accelerator="cpu",
+        devices=1,
+        max_epochs=epochs,
+        num_sanity_val_steps=0,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        callbacks=[record],
+        default_root_dir=root,
+    )
+    trainer.fit(Model(), data, data, ckpt_path=ckpt_path)
+    return trainer, record.lrs
+
+
+def expected_lrs() -> list[float]:
+    """Batch k: warmup(k) times the reduction torch made on the epochs before k's."""
+    scales = torch_scales()
+    return [warmup(k) * scales[k // BATCHES] for k in range(BATCHES * len(METRICS))]
+
+
 class TestLightningPlateau:
     """The docs/integrations.md recipe: the scheduler twice, per step and with ``monitor``."""
 
-    def test_warmup_then_plateau(self, tmp_path: Any) -> None:
+    def test_warmup_then_plateau(self, tmp_path: Path) -> None:
         """Batch k uses warmup(k) times the reduction torch makes on the epochs' val_loss so far."""
-        torch.manual_seed(0)
-        data = DataLoader(TensorDataset(torch.randn(6, 4), torch.randn(6, 1)), batch_size=2)
-        record = RecordLR()
-        trainer = L.Trainer(
-            accelerator="cpu",
-            devices=1,
-            max_epochs=len(METRICS),
-            num_sanity_val_steps=0,
-            logger=False,
-            enable_checkpointing=False,
-            enable_progress_bar=False,
-            enable_model_summary=False,
-            callbacks=[record],
-            default_root_dir=tmp_path,
-        )
-        trainer.fit(Model(), data, data)
-        scales = torch_scales()
-        expected = [warmup(k) * scales[k // BATCHES] for k in range(BATCHES * len(METRICS))]
-        assert record.lrs == pytest.approx(expected, rel=1e-15)
+        trainer, lrs = fit(tmp_path, len(METRICS))
+        assert lrs == pytest.approx(expected_lrs(), rel=1e-15)
         scheduler = trainer.lr_scheduler_configs[0].scheduler
         assert isinstance(scheduler, LRScheduler)
         assert scheduler.last_epoch == BATCHES * len(METRICS)
+        scales = torch_scales()
         assert scheduler.get_last_lr() == pytest.approx([BASE * scales[-1]], rel=1e-15)
         assert scales[-1] < 0.5  # the run reduced more than once
+
+    def test_resume_from_checkpoint(self, tmp_path: Path) -> None:
+        """Resumed from a checkpoint after a reduction, the run continues with the same lrs."""
+        half = len(METRICS) // 2
+        trainer, first = fit(tmp_path, half)
+        path = tmp_path / "half.ckpt"
+        trainer.save_checkpoint(path)
+        _, rest = fit(tmp_path, len(METRICS), ckpt_path=path)
+        assert torch_scales()[half] < 1.0  # the saved state holds a reduction
+        assert first + rest == pytest.approx(expected_lrs(), rel=1e-15)
