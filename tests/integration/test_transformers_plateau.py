@@ -22,6 +22,7 @@ pytestmark = pytest.mark.integration
 METRICS = [4.0, 3.0, 3.0, 3.0, 2.5, 2.5, 2.5, 2.0]
 EVERY, WARM, BASE = 3, 4, 0.1  # updates per evaluation, warmup updates, rate after the warmup
 CONFIG: dict[str, Any] = {"factor": 0.5, "patience": 1}
+HALF = len(METRICS) // 2  # evaluations before the checkpoint
 
 
 def warmup(t: int) -> float:
@@ -68,15 +69,17 @@ class Data(torch.utils.data.Dataset[dict[str, torch.Tensor]]):
 
 
 class Scripted:
-    """compute_metrics giving METRICS in turn as ``score`` (Trainer reports "eval_score")."""
+    """compute_metrics giving the evaluation after update EVERY * (i + 1) ``METRICS[i]``.
 
-    def __init__(self) -> None:
-        self.calls = 0
+    Trainer reports it as "eval_score"; the index comes from the trainer's
+    global step, so a resumed run gets the same metrics.
+    """
+
+    trainer: Trainer
 
     def __call__(self, prediction: EvalPrediction) -> dict[str, float]:
-        """The next scripted score."""
-        self.calls += 1
-        return {"score": METRICS[self.calls - 1]}
+        """The scripted score of this evaluation."""
+        return {"score": METRICS[self.trainer.state.global_step // EVERY - 1]}
 
 
 class ReportMetric(TrainerCallback):
@@ -101,44 +104,66 @@ class RecordLR(TrainerCallback):
         self.lrs.append(kwargs["optimizer"].param_groups[0]["lr"])
 
 
+def train(out: Path, resume: Path | None = None) -> tuple[LRScheduler, list[float]]:
+    """Train a fresh model, evaluating every EVERY updates and saving half-way; the lrs."""
+    torch.manual_seed(0)
+    model = Tiny()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    scheduler = LRScheduler(optimizer, reduce_on_plateau(WARM >> constant(lr=BASE), **CONFIG))
+    record = RecordLR()
+    args = TrainingArguments(
+        output_dir=str(out),
+        max_steps=EVERY * len(METRICS),
+        per_device_train_batch_size=2,
+        per_device_eval_batch_size=4,
+        eval_strategy="steps",
+        eval_steps=EVERY,
+        save_strategy="steps",
+        save_steps=EVERY * HALF,
+        report_to=[],
+        logging_strategy="no",
+        use_cpu=True,
+        disable_tqdm=True,
+        seed=0,
+    )
+    scripted = Scripted()
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=Data(2 * EVERY * len(METRICS)),
+        eval_dataset=Data(4),
+        compute_metrics=scripted,
+        # transformers annotates LambdaLR, but steps and saves any torch LRScheduler.
+        optimizers=(optimizer, scheduler),  # type: ignore[arg-type]
+        callbacks=[ReportMetric("eval_score"), record],
+    )
+    scripted.trainer = trainer
+    trainer.train(resume_from_checkpoint=None if resume is None else str(resume))
+    return scheduler, record.lrs
+
+
+def expected_lrs() -> list[float]:
+    """Update k: warmup(k) times the reduction torch made on the evaluations before it."""
+    scales = torch_scales()
+    return [warmup(k) * scales[k // EVERY] for k in range(EVERY * len(METRICS))]
+
+
 class TestTransformersPlateau:
     """A warmup per update, then torch's plateau decisions on the evaluations' metric."""
 
     def test_warmup_then_plateau(self, tmp_path: Path) -> None:
         """Update k uses warmup(k) times the reduction torch makes on the metrics so far."""
-        torch.manual_seed(0)
-        model = Tiny()
-        optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
-        scheduler = LRScheduler(optimizer, reduce_on_plateau(WARM >> constant(lr=BASE), **CONFIG))
-        record = RecordLR()
-        args = TrainingArguments(
-            output_dir=str(tmp_path),
-            max_steps=EVERY * len(METRICS),
-            per_device_train_batch_size=2,
-            per_device_eval_batch_size=4,
-            eval_strategy="steps",
-            eval_steps=EVERY,
-            save_strategy="no",
-            report_to=[],
-            logging_strategy="no",
-            use_cpu=True,
-            disable_tqdm=True,
-            seed=0,
-        )
-        trainer = Trainer(
-            model=model,
-            args=args,
-            train_dataset=Data(2 * EVERY * len(METRICS)),
-            eval_dataset=Data(4),
-            compute_metrics=Scripted(),
-            # transformers annotates LambdaLR, but steps and saves any torch LRScheduler.
-            optimizers=(optimizer, scheduler),  # type: ignore[arg-type]
-            callbacks=[ReportMetric("eval_score"), record],
-        )
-        trainer.train()
-        scales = torch_scales()
-        expected = [warmup(k) * scales[k // EVERY] for k in range(EVERY * len(METRICS))]
-        assert record.lrs == pytest.approx(expected, rel=1e-15)
+        scheduler, lrs = train(tmp_path)
+        assert lrs == pytest.approx(expected_lrs(), rel=1e-15)
         assert scheduler.last_epoch == EVERY * len(METRICS)
+        scales = torch_scales()
         assert scheduler.get_last_lr() == pytest.approx([BASE * scales[-1]], rel=1e-15)
         assert scales[-1] < 0.5  # the run reduced more than once
+
+    def test_resume_from_checkpoint(self, tmp_path: Path) -> None:
+        """Resumed from the half-way checkpoint (after a reduction), the lrs are the same."""
+        _, full = train(tmp_path / "first")
+        checkpoint = tmp_path / "first" / f"checkpoint-{EVERY * HALF}"
+        _, rest = train(tmp_path / "resumed", resume=checkpoint)
+        assert torch_scales()[HALF] < 1.0  # the saved state holds a reduction
+        assert full[EVERY * HALF :] == rest
