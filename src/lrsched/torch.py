@@ -36,7 +36,7 @@ from torch.optim.lr_scheduler import LRScheduler as _TorchLRScheduler
 
 from ._base import GroupSchedule
 from ._state import ScheduleMismatchError
-from ._stepper import Stepper
+from ._stepper import ReduceOnPlateau, Stepper
 from ._validate import show
 
 if TYPE_CHECKING:
@@ -65,10 +65,24 @@ class LRScheduler(_TorchLRScheduler):
     ``strict=False``, and resumes exactly, whether the optimizer's state is
     loaded before or after.
 
+    With a `lrsched.reduce_on_plateau` stepper as *schedule*, ``step(metric)``
+    reports an evaluation's metric, as with torch's ``ReduceLROnPlateau``:
+    the rate may drop at once, and the update count does not move (only
+    ``step()`` advances it), so call ``step()`` after each update and
+    ``step(metric)`` after each evaluation. Calling only ``step(metric)``
+    once per epoch over a constant schedule reproduces ``ReduceLROnPlateau``.
+
+    Param groups added later (``optimizer.add_param_group``) join at the
+    next `step`: each gets the schedule's value (its group's, by ``"name"``,
+    for a group schedule, which must name it); with *relative*, its value at
+    that moment becomes its base value.
+
     Args:
         optimizer: The torch optimizer to drive.
-        schedule: A schedule, a plain ``step -> float`` function, or a group
-            schedule (`lrsched.ScaleByGroup`, `lrsched.groups`, `lrsched.layerwise`).
+        schedule: A schedule, a plain ``step -> float`` function, a group
+            schedule (`lrsched.ScaleByGroup`, `lrsched.groups`, `lrsched.layerwise`),
+            or a fresh `lrsched.reduce_on_plateau` stepper (which the
+            scheduler then owns: its `plateau`).
         key: The param-group hyperparameter to drive: ``"lr"`` (default),
             ``"weight_decay"``, ``"momentum"``, ``"betas"`` ...
         index: For a tuple-valued *key* such as ``"betas"``, the element to
@@ -81,10 +95,15 @@ class LRScheduler(_TorchLRScheduler):
             torch's ``cycle_momentum``, ``"momentum"`` sets ``betas[0]`` on
             an optimizer with betas (Adam, AdamW). They are saved in the same
             `state_dict` and resume with it.
+        sync_metric: With a plateau stepper under an initialized
+            ``torch.distributed`` process group, ``step(metric)`` replaces
+            the metric by its mean over all ranks (an ``all_reduce``; every
+            rank must call it), so that every rank makes the same decision.
 
     Raises:
         ValueError: A param group lacks *key* (or its *index*), or the group
-            schedule's names and the param groups' ``"name"`` keys differ.
+            schedule's names and the param groups' ``"name"`` keys differ
+            (also for a group added later, at the next `step`).
 
     Examples:
         >>> import torch
@@ -113,17 +132,28 @@ class LRScheduler(_TorchLRScheduler):
     def __init__(
         self,
         optimizer: Optimizer,
-        schedule: Callable[[int], Any],
+        schedule: Callable[[int], Any] | ReduceOnPlateau,
         *,
         key: str = "lr",
         index: int | None = None,
         relative: bool = False,
         hyperparameters: Mapping[str, Callable[[int], Any]] | None = None,
+        sync_metric: bool = False,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"'optimizer' must be a torch.optim.Optimizer, got {show(optimizer)}")
-        if not callable(schedule):
+        plateau: ReduceOnPlateau | None = (
+            schedule if isinstance(schedule, ReduceOnPlateau) else None
+        )
+        if plateau is None and not callable(schedule):
             raise TypeError(f"'schedule' must be a schedule, got {show(schedule)}")
+        if plateau is not None and plateau.step != 0:
+            raise ValueError(
+                f"'schedule' must be a fresh reduce_on_plateau stepper (step 0), got one at "
+                f"step {plateau.step}; resume with LRScheduler.load_state_dict()"
+            )
+        if type(sync_metric) is not bool:
+            raise TypeError(f"'sync_metric' must be a bool, got {show(sync_metric)}")
         if not isinstance(key, str):
             raise TypeError(f"'key' must be a str, got {show(key)}")
         if index is not None and (type(index) is not int or index < 0):
@@ -136,8 +166,14 @@ class LRScheduler(_TorchLRScheduler):
         self.key = key
         self.index = index
         self.relative = relative
-        self._names = _group_names(schedule, optimizer)
-        self._stepper = Stepper(schedule)
+        self.sync_metric = sync_metric
+        self._plateau = plateau
+        if isinstance(schedule, ReduceOnPlateau):
+            self._stepper: Stepper = schedule
+            self._names = _group_names(schedule.schedule, optimizer)
+        else:
+            self._stepper = Stepper(schedule)
+            self._names = _group_names(schedule, optimizer)
         if relative:
             initial = f"initial_{key}"
             for i, group in enumerate(optimizer.param_groups):
@@ -159,21 +195,30 @@ class LRScheduler(_TorchLRScheduler):
 
     # -- stepping -------------------------------------------------------------------
 
-    def step(self, epoch: int | None = None) -> None:
+    def step(  # type: ignore[override]  # torch's first parameter is epoch
+        self, metrics: float | torch.Tensor | None = None, epoch: None = None
+    ) -> None:
         """Advance one update: every param group's value becomes ``schedule(k)``.
 
         Call it after ``optimizer.step()``. It advances only if the optimizer
         made an update since the previous call: when a
         ``torch.amp.GradScaler`` skips ``optimizer.step()`` (inf/NaN
         gradients), or no update ran yet, it does nothing (and warns
-        nothing), so *k* always counts updates. Passing *epoch* (deprecated
-        in torch) is not supported: resume with `load_state_dict`.
+        nothing), so *k* always counts updates. With a
+        `lrsched.reduce_on_plateau` stepper, ``step(metric)`` instead reports
+        one evaluation's metric (a number or a one-element tensor): the rate
+        may drop at once, and the update count stays. Passing *epoch*
+        (deprecated in torch) is not supported: resume with `load_state_dict`.
         """
-        if epoch is not None:
+        if epoch is not None or (metrics is not None and self._plateau is None):
             raise TypeError(
-                "LRScheduler.step() takes no epoch; call it once per optimizer update "
+                "LRScheduler.step() takes no epoch, and a metric only with a "
+                "reduce_on_plateau schedule; call it once per optimizer update "
                 "and resume with load_state_dict()"
             )
+        if metrics is not None:
+            self._report(metrics)
+            return
         if self._step_count == 0:
             # The call from torch's __init__: last_epoch becomes 0, get_lr(), _last_lr.
             super().step()
@@ -200,10 +245,18 @@ class LRScheduler(_TorchLRScheduler):
         return list(self._values())
 
     def _values(self) -> list[float]:
+        if len(self.optimizer.param_groups) != len(self.base_values):
+            self._add_groups()
         return self._values_at(self._stepper.step, self.base_values)
 
-    def _values_at(self, step: int, base_values: list[float]) -> list[float]:
+    def _values_at(
+        self, step: int, base_values: list[float], scale: float | None = None
+    ) -> list[float]:
         value = self._stepper._fn(step)
+        plateau = self._plateau
+        if plateau is not None:
+            value = value * (plateau.scale if scale is None else scale)
+            value = value if value > plateau.min_lr else plateau.min_lr
         if self._names is not None:
             values = [float(value[name]) for name in self._names]
         else:
@@ -224,6 +277,73 @@ class LRScheduler(_TorchLRScheduler):
     def _apply_hyperparameters(self) -> None:
         for driven in self._hyper.values():
             driven.apply(self.optimizer.param_groups, self.last_epoch)
+
+    # -- reduce on plateau ------------------------------------------------------------
+
+    @property
+    def plateau(self) -> ReduceOnPlateau | None:
+        """The `lrsched.ReduceOnPlateau` stepper it drives (its scale, best, counters), or None."""
+        return self._plateau
+
+    def report(self, metric: float | torch.Tensor) -> None:
+        """Report one evaluation's metric: ``step(metric)`` by another name."""
+        if self._plateau is None:
+            raise TypeError("LRScheduler.report() needs a reduce_on_plateau schedule")
+        self._report(metric)
+
+    def _report(self, metric: float | torch.Tensor) -> None:
+        assert self._plateau is not None
+        if isinstance(metric, torch.Tensor):
+            if metric.numel() != 1:
+                raise ValueError(
+                    f"'metrics' must be a number or a one-element tensor, "
+                    f"got a tensor of shape {tuple(metric.shape)}"
+                )
+            metric = float(metric.detach().reshape(()).item())
+        if self.sync_metric:
+            metric = _mean_over_ranks(metric)
+        self._stepper.step = self.last_epoch
+        self._plateau.report(metric)  # ValueError for NaN, TypeError for a non-number
+        self._apply()
+
+    # -- param groups added later ----------------------------------------------------
+
+    def _add_groups(self) -> None:
+        """Take in the param groups added since construction (``add_param_group``)."""
+        groups, key, index = self.optimizer.param_groups, self.key, self.index
+        old = len(self.base_values)
+        if len(groups) < old:
+            raise ValueError(
+                f"the optimizer has {len(groups)} param groups, fewer than the {old} "
+                "this scheduler was built for; build a new LRScheduler"
+            )
+        new = groups[old:]
+        for i, group in enumerate(new, old):
+            _get(group, i, key, index)
+        names = _new_names(self._names, new, old, self.schedule)
+        driven = {
+            n: _new_names(d.names, new, old, d.stepper.schedule) for n, d in self._hyper.items()
+        }
+        for d in self._hyper.values():
+            for i, group in enumerate(new, old):
+                _get(group, i, d.key, d.index)
+        # All checked: now change things.
+        bases = []
+        for i, group in enumerate(new, old):
+            group.setdefault("initial_lr", _copy(group["lr"]))  # as torch's __init__ does
+            if self.relative:
+                group.setdefault(f"initial_{key}", _copy(group[key]))
+                bases.append(_as_float(_get(group, i, f"initial_{key}", index)))
+            else:
+                bases.append(1.0)
+        if self._names is not None and names is not None:
+            self._names = self._names + names
+        for n, d in self._hyper.items():
+            extra = driven[n]
+            if d.names is not None and extra is not None:
+                d.names = d.names + extra
+        self.base_values = self.base_values + bases
+        self.base_lrs = [*self.base_lrs, *(g["initial_lr"] for g in new)]
 
     @property
     def hyperparameters(self) -> dict[str, Callable[[int], Any]]:
@@ -316,7 +436,7 @@ class LRScheduler(_TorchLRScheduler):
         updates = self._stepper._parse(state["stepper"], strict=strict)
         step = updates["step"]
         try:
-            values = self._values_at(step, base)
+            values = self._values_at(step, base, updates.get("scale"))
         except (ArithmeticError, TypeError, ValueError) as error:
             raise ValueError(
                 f"scheduler state 'stepper.step' {show(step)}: the schedule cannot be "
@@ -389,6 +509,45 @@ def _group_names(schedule: Callable[[int], Any], optimizer: Optimizer) -> list[s
             f"{'; '.join(problems)} (schedule groups: {list(wanted)}, param group names: {names})"
         )
     return [str(n) for n in names]
+
+
+def _new_names(
+    names: list[str] | None, new: list[dict[str, Any]], first: int, schedule: object
+) -> list[str] | None:
+    """The schedule's group name of each param group added later, or None for a plain schedule."""
+    if names is None:
+        return None
+    if isinstance(schedule, ReduceOnPlateau):
+        schedule = schedule.schedule
+    wanted = schedule.groups if isinstance(schedule, GroupSchedule) else tuple(names)
+    added = [g.get("name") for g in new]
+    bad = [(i, n) for i, n in enumerate(added, first) if n is None or n not in wanted]
+    if bad:
+        raise ValueError(
+            f"param group(s) added after the scheduler was built have no name of the "
+            f"schedule: {', '.join(f'group {i} name={n!r}' for i, n in bad)} "
+            f"(schedule groups: {list(wanted)}, param group names: "
+            f"{[*names, *added]})"
+        )
+    return [str(n) for n in added]
+
+
+def _mean_over_ranks(metric: float) -> float:
+    """*metric* averaged over the ranks of the default process group (itself if none)."""
+    import torch.distributed as dist
+
+    if not (dist.is_available() and dist.is_initialized()):
+        return metric
+    if isinstance(metric, (str, bytes, bool)):
+        raise TypeError(f"metric must be a number, got {show(metric)}")
+    device = (
+        torch.device("cuda", torch.cuda.current_device())
+        if dist.get_backend() == "nccl"
+        else torch.device("cpu")
+    )
+    total = torch.tensor(float(metric), dtype=torch.float64, device=device)
+    dist.all_reduce(total)
+    return float(total.item()) / dist.get_world_size()
 
 
 def _is_node(schedule: object) -> bool:
