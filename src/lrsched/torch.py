@@ -350,6 +350,14 @@ class LRScheduler(_TorchLRScheduler):
         """The schedules of the other hyperparameters it drives: name -> schedule."""
         return {name: driven.stepper.schedule for name, driven in self._hyper.items()}
 
+    def __repr__(self) -> str:
+        extra = "" if self.key == "lr" else f", key={self.key!r}"
+        extra += ", relative=True" if self.relative else ""
+        if self._hyper:
+            extra += f", hyperparameters={sorted(self._hyper)!r}"
+        schedule = show(self._stepper.schedule, 200)
+        return f"LRScheduler({schedule}, step={self.last_epoch}{extra})"
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         # A copy or an unpickled scheduler: its optimizer is a copy too, without hooks.
         self.__dict__.update(state)

@@ -455,3 +455,17 @@ class TestExample:
         )
         assert result.returncode == 0, result.stderr
         assert "ok: every lr equals the schedule" in result.stdout
+
+
+class TestRepr:
+    """Tests for ``repr(LRScheduler(...))``."""
+
+    def test_shows_schedule_and_step(self) -> None:
+        """The repr names the schedule and the update count, like a stepper's."""
+        model = torch.nn.Linear(2, 1)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        scheduler = LRScheduler(opt, lrsched.constant(lr=0.5))
+        for _ in range(3):
+            opt.step()
+            scheduler.step()
+        assert repr(scheduler) == "LRScheduler(Constant(lr=0.5), step=3)"
