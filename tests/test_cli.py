@@ -569,3 +569,27 @@ class TestNewcomer:
         argv = ["cosine", "--base-lr", "1", "--min-lr", "0", "--total-steps", "5"]
         assert run([*argv, "--warmup-steps", "2", "--svg", str(path)], capsys)[0] == 0
         assert "with_warmup(warmup_steps=2, start_lr=0.0)[cosine(" in path.read_text()
+
+
+class TestCheckpointConfig:
+    """``--config`` of what training saves: a stepper's or the torch adapter's state."""
+
+    def test_stepper_checkpoint(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A stepper state gives its schedule's values, with a note on stderr."""
+        it = lrsched.linear(start_lr=1.0, end_lr=0.0, total_steps=4).iter()
+        next(it)
+        path = tmp_path / "ck.json"
+        path.write_text(json.dumps(it.state_dict()))
+        status, out, err = run(["--config", str(path)], capsys)
+        assert (status, out) == (0, "1.0\n0.75\n0.5\n0.25\n")
+        assert (
+            err == f"lrsched: note: {path} is a checkpoint at step 1; using the schedule it holds\n"
+        )
+
+    def test_adapter_checkpoint(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A torch adapter's state ({"stepper": ...}) is read the same way."""
+        it = lrsched.constant(lr=0.5).iter(stop=2)
+        path = tmp_path / "ck.json"
+        path.write_text(json.dumps({"format": 1, "stepper": it.state_dict(), "key": "lr"}))
+        status, out, _ = run(["--config", str(path), "--steps", "2"], capsys)
+        assert (status, out) == (0, "0.5\n0.5\n")

@@ -617,10 +617,34 @@ def _read_config(path: str) -> Any:
         raise _UsageError(f"lrsched: error: config {path} is not valid JSON: {error}") from None
     except RecursionError:
         raise _UsageError(f"lrsched: error: config {path} is nested too deeply") from None
+    data = _schedule_state_of(data, path)
     try:
         return from_state_dict(data)
     except (TypeError, ValueError, RecursionError) as error:
         raise _UsageError(f"lrsched: error: invalid config {path}: {error}") from None
+
+
+def _schedule_state_of(data: Any, path: str) -> Any:
+    """The schedule state in *data*: a schedule's own, or a checkpoint's (said on stderr).
+
+    A `Stepper` or `ReduceOnPlateau` state (``{"version": .., "step": ..,
+    "schedule": {...}}``) and a ``lrsched.torch.LRScheduler`` state
+    (``{"stepper": {...}}``) are what training saves; their schedule is used.
+    """
+    holder = data
+    if isinstance(holder, dict) and isinstance(holder.get("stepper"), dict):
+        holder = holder["stepper"]  # a torch adapter's state
+    if (
+        isinstance(holder, dict)
+        and "type" not in holder
+        and isinstance(holder.get("schedule"), dict)
+        and "step" in holder
+    ):
+        step = holder["step"]
+        at = f" at step {step}" if type(step) is int else ""
+        _say(f"lrsched: note: {path} is a checkpoint{at}; using the schedule it holds")
+        return holder["schedule"]
+    return data
 
 
 def _schedule_from(args: argparse.Namespace, prog: str) -> Any:
