@@ -633,21 +633,28 @@ def _to_multipliers(
     return tuple((name, to_float(k)) for name, k in items)
 
 
-def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+def check_group_names(field: str, what: str, value: object) -> None:
+    """*value* (the field *field*) is a non-empty tuple of (unique str name, *what*) pairs."""
     if not isinstance(value, tuple):
         raise TypeError(
-            "'multipliers' must be a mapping of group name to multiplier "
-            f"(or a sequence of (name, multiplier) pairs), got {show(value)}"
+            f"{field!r} must be a mapping of group name to {what} "
+            f"(or a sequence of (name, {what}) pairs), got {show(value)}"
         )
     if not value:
-        raise ValueError("'multipliers' must not be empty: name at least one group")
+        raise ValueError(f"{field!r} must not be empty: name at least one group")
     seen: set[str] = set()
-    for name, k in value:
+    for name, _ in value:
         if not isinstance(name, str):
-            raise TypeError(f"group names in 'multipliers' must be str, got {show(name)}")
+            raise TypeError(f"group names in {field!r} must be str, got {show(name)}")
         if name in seen:
-            raise ValueError(f"group {show(name)} appears twice in 'multipliers'")
+            raise ValueError(f"group {show(name)} appears twice in {field!r}")
         seen.add(name)
+
+
+def _check_multipliers(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
+    check_group_names("multipliers", "multiplier", value)
+    assert isinstance(value, tuple)  # checked above
+    for name, k in value:
         if type(k) is not float:
             raise TypeError(f"multiplier for group {show(name)} must be a number, got {show(k)}")
         if not (math.isfinite(k) and k > 0):

@@ -24,6 +24,7 @@ from ._compose import (
     _check_schedule,
     _describe,
     _trusted,
+    check_group_names,
     sequential,
 )
 from ._math import Kernel, Math
@@ -48,20 +49,9 @@ def _to_pairs(
 
 
 def _check_pairs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, tuple):
-        raise TypeError(
-            "'schedules' must be a mapping of group name to schedule "
-            f"(or a sequence of (name, schedule) pairs), got {_describe(value)}"
-        )
-    if not value:
-        raise ValueError("'schedules' must name at least one group, got an empty mapping")
-    seen: set[str] = set()
+    check_group_names("schedules", "schedule", value)
+    assert isinstance(value, tuple)  # checked above
     for name, schedule in value:
-        if not isinstance(name, str):
-            raise TypeError(f"group names in 'schedules' must be str, got {name!r}")
-        if name in seen:
-            raise ValueError(f"group {name!r} appears twice in 'schedules'")
-        seen.add(name)
         if isinstance(schedule, GroupSchedule):
             raise TypeError(
                 f"the schedule of group {name!r} is a group schedule; "
