@@ -163,18 +163,7 @@ class Clip(Composite, ValueEq, BaseSchedule):
         return (Part(self.schedule),)
 
     def _kernel(self, m: Math) -> Kernel:
-        inner, lo, hi, minimum, maximum = (
-            kernel_of(self.schedule, m),
-            self.min_lr,
-            self.max_lr,
-            m.minimum,
-            m.maximum,
-        )
-        if hi is None:
-            return lambda t: maximum(inner(t), lo)
-        if lo is None:
-            return lambda t: minimum(inner(t), hi)
-        return lambda t: minimum(maximum(inner(t), lo), hi)
+        return m.clipped(kernel_of(self.schedule, m), self.min_lr, self.max_lr)
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)

@@ -59,6 +59,16 @@ def _maximum(a: Any, b: Any) -> Any:
     return b if b > a else a
 
 
+def _scalar_clipped(kernel: Kernel, lo: float | None, hi: float | None) -> Kernel:
+    # maximum(., lo) then minimum(., hi) of `_maximum` and `_minimum` (lo <= hi),
+    # in the kernel's own frame: one call per step instead of three.
+    if hi is None:
+        return lambda t: lo if lo > (x := kernel(t)) else x
+    if lo is None:
+        return lambda t: hi if hi < (x := kernel(t)) else x
+    return lambda t: lo if lo > (x := kernel(t)) else (hi if hi < x else x)
+
+
 def _identity(seq: Sequence[float]) -> Sequence[float]:
     return seq
 
@@ -125,6 +135,7 @@ class Math:
 
     __slots__ = (
         "asarray",
+        "clipped",
         "cos",
         "exp",
         "floor",
@@ -184,6 +195,10 @@ class Math:
     #: *starts* sorted, ``starts[0] == 0``. A `piecewise` whose pieces start
     #: at 0; on arrays each kernel sees ``max(t - starts[i], 0)`` for any step.
     sequence: Callable[[Sequence[int], Sequence[Kernel]], Kernel]
+    #: ``clipped(kernel, lo, hi)`` (at kernel build time): a kernel that is
+    #: ``minimum(maximum(kernel(t), lo), hi)``; *lo* or *hi* may be ``None``
+    #: (no bound), ``lo <= hi``.
+    clipped: Callable[[Kernel, float | None, float | None], Kernel]
 
 
 def _scalar_math() -> Math:
@@ -204,6 +219,7 @@ def _scalar_math() -> Math:
     m.switch = _switch
     m.piecewise = _scalar_piecewise
     m.sequence = _scalar_sequence
+    m.clipped = _scalar_clipped
     m.power = operator.pow
     return m
 
@@ -330,6 +346,7 @@ class ArrayMath(Math):
         self.switch = self._switch
         self.piecewise = self._piecewise
         self.sequence = self._sequence
+        self.clipped = self._clipped
         self.power = self._power
 
     @classmethod
@@ -459,6 +476,14 @@ class ArrayMath(Math):
 
         pieces = [shifted(k, s) for k, s in zip(kernels, starts, strict=True)]
         return self._piecewise(starts[1:], pieces)
+
+    def _clipped(self, kernel: Kernel, lo: float | None, hi: float | None) -> Kernel:
+        minimum, maximum = self.minimum, self.maximum
+        if hi is None:
+            return lambda t: maximum(kernel(t), lo)
+        if lo is None:
+            return lambda t: minimum(kernel(t), hi)
+        return lambda t: minimum(maximum(kernel(t), lo), hi)
 
     def _switch(self, index: Any, branches: Sequence[Kernel], x: Any) -> Any:
         n = len(branches)
