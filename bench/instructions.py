@@ -105,11 +105,13 @@ def _sides() -> list[tuple[str, str, list[tuple[str, Callable[..., None], Any, l
     return out
 
 
-def child(lib_path: str, labels_path: str) -> None:
+def child(lib_path: str, labels_path: str, only: str) -> None:
     """Run every side once to warm up, then counted; write the dump labels in order."""
     lib = ctypes.CDLL(lib_path)
     labels = []
     for row, what, sides in _sides():
+        if only not in what:
+            continue
         for side, loop, fn, steps in sides:
             arg = fn.iter(stop=len(steps)) if loop is _drain else fn
             loop(arg, steps)  # warm up: kernels built, the interpreter specialised
@@ -150,8 +152,8 @@ def _summary(path: Path) -> int:
     raise ValueError(f"no summary line in {path}")
 
 
-def measure() -> dict[str, Any]:
-    """Counts of every side, per call, from one callgrind run."""
+def measure(only: str = "") -> dict[str, Any]:
+    """Counts of every side (of the cases whose name contains *only*), per call."""
     with tempfile.TemporaryDirectory() as tmp:
         src, lib = Path(tmp) / "cg.c", Path(tmp) / "libcg.so"
         src.write_text(C_SOURCE)
@@ -162,7 +164,7 @@ def measure() -> dict[str, Any]:
         cmd = [
             "valgrind", "--tool=callgrind", "--collect-atstart=no",
             f"--callgrind-out-file={out}", sys.executable, str(Path(__file__).resolve()),
-            "--child", str(lib), str(labels_path),
+            "--child", str(lib), str(labels_path), only,
         ]  # fmt: skip
         subprocess.run(cmd, check=True, env=env, capture_output=True, cwd=HERE)
         labels = json.loads(labels_path.read_text())
@@ -234,13 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         sys.path.insert(0, str(HERE))
-        child(argv[1], argv[2])
+        child(argv[1], argv[2], argv[3])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write counts")
     parser.add_argument(
         "--update-doc", action="store_true", help="the saved counts into docs/performance.md"
     )
+    parser.add_argument("--only", default="", help="only the cases whose name contains this")
     args = parser.parse_args(argv)
     if args.update_doc:
         update_doc(json.loads(args.output.read_text()))
@@ -249,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if reason is not None:
         print(f"bench-instructions skipped: {reason}")
         return 0
-    results = measure()
+    results = measure(args.only)
     print(table(results))
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     return 0
