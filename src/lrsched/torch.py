@@ -196,9 +196,14 @@ class LRScheduler(_TorchLRScheduler):
     def _apply(self) -> None:
         groups, key, index = self.optimizer.param_groups, self.key, self.index
         for group, value in zip(groups, self._values(), strict=True):
-            _set(group, key, index, value)
-        self._apply_hyperparameters()
-        self._last_lr = [_copy(g["lr"]) for g in groups]
+            # plain float values (the common case) are replaced here, anything else by _set
+            if index is None and group[key].__class__ is float:
+                group[key] = value
+            else:
+                _set(group, key, index, value)
+        if self._hyper:
+            self._apply_hyperparameters()
+        self._last_lr = [lr if (lr := g["lr"]).__class__ is float else _copy(lr) for g in groups]
 
     def _apply_hyperparameters(self) -> None:
         for driven in self._hyper.values():
@@ -391,8 +396,12 @@ class _Driven:
             values = [float(value)] * len(groups)
         else:
             values = [float(value[name]) for name in self.names]
+        key, index = self.key, self.index
         for group, v in zip(groups, values, strict=True):
-            _set(group, self.key, self.index, v)
+            if index is None and group[key].__class__ is float:  # as in LRScheduler._apply
+                group[key] = v
+            else:
+                _set(group, key, index, v)
 
 
 def _hyperparameters(
