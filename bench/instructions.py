@@ -62,6 +62,11 @@ def _empty(f: Callable[[Any], Any], steps: list[Any]) -> None:
         pass
 
 
+def _step(scheduler: Any, steps: list[Any]) -> None:
+    for _ in steps:
+        scheduler.step()
+
+
 def _drain(it: Any, steps: list[Any]) -> None:
     for _ in it:
         pass
@@ -102,6 +107,24 @@ def _sides() -> list[tuple[str, str, list[tuple[str, Callable[..., None], Any, l
                 ],
             )
         )
+    out += _torch_sides()
+    return out
+
+
+def _torch_sides() -> list[tuple[str, str, list[tuple[str, Callable[..., None], Any, list[Any]]]]]:
+    """Row 4 (torch schedulers' step()), when torch is installed: the same pairs as run.py."""
+    try:
+        import run
+        import torch  # noqa: F401
+    except ImportError:
+        return []
+    steps = list(range(CALLS // 10))  # a step() costs some thousands of instructions
+    out = []
+    for what, ours, theirs, _ in run.torch_pairs():
+        sides = [("ours", _step, run._stepped(ours), steps),
+                 ("floor", _step, run._stepped(theirs), steps),
+                 ("empty", _empty, None, steps)]  # fmt: skip
+        out.append(("4", what, sides))
     return out
 
 
@@ -183,7 +206,7 @@ def measure(only: str = "") -> dict[str, Any]:
 
 
 def _budget(row: str) -> float:
-    return 1.0 if row == "3" else 1.3
+    return {"3": 1.0, "4": 0.5}.get(row, 1.3)
 
 
 def table(results: dict[str, Any], markdown: bool = False) -> str:
@@ -210,7 +233,7 @@ def table(results: dict[str, Any], markdown: bool = False) -> str:
         out = [
             f"Instructions per call ({results['valgrind']}, Python {results['python']}), "
             f"loop overhead subtracted; *floor* is the validated-object floor (row 3: the "
-            f"validated call s(t)).",
+            f"validated call s(t); row 4: torch's own scheduler's step()).",
             "",
             "| " + " | ".join(head) + " |",
             "|" + "|".join(["---"] * len(head)) + "|",

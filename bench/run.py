@@ -276,32 +276,41 @@ def _stepped(scheduler: Any) -> Any:
     return scheduler
 
 
-def row4(repeat: int) -> list[Row]:
-    """lrsched.torch.LRScheduler.step() vs torch's own schedulers, same 2-group optimizer."""
-    whats = ("LRScheduler.step() (cosine)", "LRScheduler.step() (one_cycle, lr and momentum)")
-    try:
-        import torch
+def torch_pairs() -> list[tuple[str, Any, Any, str]]:
+    """Row 4's (what, lrsched scheduler, torch scheduler, torch's name), fresh optimizers."""
+    import torch
 
-        from lrsched.torch import LRScheduler
-    except ImportError as error:
-        return [skip_row("4", w, f"torch is not installed: {error}") for w in whats]
+    from lrsched.torch import LRScheduler
+
     # Long enough that no side runs out of steps while it is timed (OneCycleLR raises).
     n, b, lo = 10**9, 0.1, 0.001
     cos = lrsched.cosine(base_lr=b, min_lr=lo, total_steps=n)
     cyc = lrsched.one_cycle(max_lr=b, total_steps=n)
     # One optimizer per side (same shape, same hyperparameters), so that neither
     # scheduler reads the other's writes to param_groups.
-    pairs = (
-        (LRScheduler(_two_group_sgd(torch), cos),
+    return [
+        ("LRScheduler.step() (cosine)", LRScheduler(_two_group_sgd(torch), cos),
          torch.optim.lr_scheduler.CosineAnnealingLR(_two_group_sgd(torch), T_max=n, eta_min=lo),
          "CosineAnnealingLR.step()"),
-        (LRScheduler(_two_group_sgd(torch), cyc, hyperparameters={"momentum": cyc.momentum()}),
+        ("LRScheduler.step() (one_cycle, lr and momentum)",
+         LRScheduler(_two_group_sgd(torch), cyc, hyperparameters={"momentum": cyc.momentum()}),
          torch.optim.lr_scheduler.OneCycleLR(_two_group_sgd(torch), max_lr=b, total_steps=n,
                                              cycle_momentum=True),
          "OneCycleLR(cycle_momentum=True).step()"),
-    )  # fmt: skip
+    ]  # fmt: skip
+
+
+def row4(repeat: int) -> list[Row]:
+    """lrsched.torch.LRScheduler.step() vs torch's own schedulers, same 2-group optimizer."""
+    whats = ("LRScheduler.step() (cosine)", "LRScheduler.step() (one_cycle, lr and momentum)")
+    try:
+        import torch
+
+        import lrsched.torch  # noqa: F401  # the adapter, or skip
+    except ImportError as error:
+        return [skip_row("4", w, f"torch is not installed: {error}") for w in whats]
     rows = []
-    for what, (ours_s, theirs, against) in zip(whats, pairs, strict=True):
+    for what, ours_s, theirs, against in torch_pairs():
         ours, base = timed(
             ("s.step()", {"s": _stepped(ours_s)}),
             ("s.step()", {"s": _stepped(theirs)}),
@@ -346,7 +355,7 @@ def row5(repeat: int) -> list[Row]:
         ours, base = timed(
             ("f(x).block_until_ready()", {"f": fa, "x": steps}),
             ("f(x).block_until_ready()", {"f": fb, "x": steps}),
-            repeat=max(3, repeat // 3),
+            repeat=repeat,
             target=0.05,
         )
         r = ratio_row("5", what, ours, base, 1.0, note)
@@ -695,10 +704,17 @@ COLUMNS = ("row", "what", "measured against", "lrsched", "baseline", "ratio", "b
            "status", "vs closure", "object floor", "why over")  # fmt: skip
 
 
+def _why(row: dict[str, Any]) -> str:
+    """An OVER row's explanation: the current one of `WHY_OVER` (else the saved one)."""
+    if row["status"] != "OVER":
+        return "-"
+    return WHY_OVER.get(row["what"], row.get("why", "-"))
+
+
 def _cells(row: dict[str, Any]) -> list[str]:
     return [row["row"], row["what"], row.get("against", "-"), row["ours"], row["base"],
             row["ratio"], row["budget"], row["status"], row.get("closure", "-"),
-            row.get("floor", "-"), row.get("why", "-")]  # fmt: skip
+            row.get("floor", "-"), _why(row)]  # fmt: skip
 
 
 def text_table(rows: list[dict[str, Any]]) -> str:
