@@ -46,11 +46,11 @@ docs:
 docs-site:
 	$(PYTHON) -m mkdocs build --strict --site-dir site
 
-# Time ratios of every row (docs/performance.md); about 5 minutes.
+# Time ratios of every row (docs/performance.md); about 1-2 minutes.
 bench:
 	$(PYTHON) bench/run.py
 
-# Instruction counts of rows 1-3 under valgrind's callgrind (installed with apt-get
+# Instruction counts of rows 1-4 under valgrind's callgrind (installed with apt-get
 # when missing and possible, else skipped with the reason): noise-free ratios.
 bench-instructions:
 	$(PYTHON) bench/instructions.py

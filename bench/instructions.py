@@ -1,8 +1,9 @@
-"""Instruction counts of rows 1-3: `make bench-instructions` (``python bench/instructions.py``).
+"""Instruction counts of rows 1-4: `make bench-instructions` (``python bench/instructions.py``).
 
-The noise-free companion of ``make bench``: every side of rows 1-3 (the
+The noise-free companion of ``make bench``: every side of rows 1-4 (the
 schedule, its validated-object floor, the bare closure; a stepper and the
-validated call it is compared with) runs its loop under ``valgrind
+validated call it is compared with; lrsched's and torch's scheduler
+``step()``, when torch is installed) runs its loop under ``valgrind
 --tool=callgrind``, and the instructions executed inside the loop are counted.
 The same loop with an empty body is counted too and subtracted, so a count is
 per call of the side itself. Counts do not depend on the machine's load: they
@@ -73,7 +74,7 @@ def _drain(it: Any, steps: list[Any]) -> None:
 
 
 def _sides() -> list[tuple[str, str, list[tuple[str, Callable[..., None], Any, list[Any]]]]]:
-    """(row, what, [(side, loop, callable, steps), ...]) for every case of rows 1-3."""
+    """(row, what, [(side, loop, callable, steps), ...]) for every case of rows 1-4."""
     import closures
 
     import lrsched

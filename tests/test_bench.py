@@ -29,6 +29,12 @@ def bench() -> Iterator[Any]:
         sys.path.remove(str(BENCH))
 
 
+@pytest.fixture(scope="module")
+def instructions(bench: Any) -> Any:
+    """The ``bench/instructions.py`` module (``bench/`` is importable through *bench*)."""
+    return importlib.import_module("instructions")
+
+
 class TestClosures:
     """Tests for bench/closures.py: the baselines of rows 1 and 2."""
 
@@ -125,3 +131,47 @@ class TestReport:
         assert header in text
         assert "| vs closure | object floor | why over |" in text
         assert "1000-phase vs 2-phase sequence, per call" in text
+
+
+class TestInstructions:
+    """Tests for bench/instructions.py's report (valgrind runs in make bench-instructions)."""
+
+    RESULTS: dict[str, Any] = {  # noqa: RUF012  # read only
+        "valgrind": "valgrind-3.x",
+        "python": "3.11",
+        "rows": [
+            {"row": "1", "what": "cosine", "calls": 3000, "empty": 10,
+             "per_call": {"ours": 3000.0, "floor": 4000.0, "closure": 2500.0}},
+            {"row": "3", "what": "next(stepper) (cosine)", "calls": 3000, "empty": 10,
+             "per_call": {"ours": 900.0, "floor": 1000.0}},
+        ],
+    }  # fmt: skip
+
+    def test_table_has_ratios_against_the_floor(self, instructions: Any) -> None:
+        """Each line has the count ratio to the floor, the time budget and the closure ratio."""
+        text = instructions.table(self.RESULTS)
+        cosine = next(line for line in text.splitlines() if line.startswith("1 "))
+        assert "0.75x" in cosine  # 3000 / 4000
+        assert "<= 1.3x" in cosine
+        assert "1.20x" in cosine  # 3000 / 2500
+        stepper = next(line for line in text.splitlines() if line.startswith("3 "))
+        assert "0.90x" in stepper
+        assert "<= 1x" in stepper
+
+    def test_update_doc_replaces_between_markers(self, instructions: Any, tmp_path: Path) -> None:
+        """The counts table goes between its own markers, the rest of the page kept."""
+        doc = tmp_path / "performance.md"
+        doc.write_text(f"a\n{instructions.DOC_START}\nold\n{instructions.DOC_END}\nb\n")
+        instructions.update_doc(self.RESULTS, doc)
+        text = doc.read_text()
+        assert text.startswith("a\n")
+        assert text.endswith("b\n")
+        assert "\nold\n" not in text
+        assert "| row | what | lrsched | floor | ratio |" in text
+
+    def test_doc_has_both_markers(self, bench: Any, instructions: Any) -> None:
+        """docs/performance.md holds the generated time table and the generated counts."""
+        text = bench.DOC.read_text()
+        for marker in (bench.DOC_START, bench.DOC_END, instructions.DOC_START,
+                       instructions.DOC_END):  # fmt: skip
+            assert text.count(marker) == 1
