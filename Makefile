@@ -2,7 +2,7 @@
 PYTHON ?= python
 INTEGRATION_DEPS = "torch==2.13.0" lightning "jax[cpu]" optax keras tensorflow array-api-compat transformers accelerate tqdm
 
-.PHONY: install docs-site test fuzz test-integrations install-integrations lint format typecheck check golden docs bench compat clean
+.PHONY: install docs-site test fuzz test-integrations install-integrations lint format typecheck check golden docs bench bench-instructions compat clean
 
 install:
 	$(PYTHON) -m pip install -e ".[dev]"
@@ -61,8 +61,14 @@ docs:
 docs-site:
 	$(PYTHON) -m mkdocs build --strict --site-dir site
 
+# Time ratios of every row (docs/performance.md); about 1-2 minutes.
 bench:
 	$(PYTHON) bench/run.py
+
+# Instruction counts of rows 1-4 under valgrind's callgrind (installed with apt-get
+# when missing and possible, else skipped with the reason): noise-free ratios.
+bench-instructions:
+	$(PYTHON) bench/instructions.py
 
 # The published releases' own tests (sdists of lrsched 0.3.0 - 0.5.0, downloaded
 # to a temp dir) against the installed package; prints the expected differences.

@@ -158,18 +158,7 @@ class Clip(Wrapper, ValueEq, BaseSchedule):
             raise ValueError(f"'min_lr' must be <= 'max_lr' (got min_lr={lo!r}, max_lr={hi!r})")
 
     def _kernel(self, m: Math) -> Kernel:
-        inner, lo, hi, minimum, maximum = (
-            kernel_of(self.schedule, m),
-            self.min_lr,
-            self.max_lr,
-            m.minimum,
-            m.maximum,
-        )
-        if hi is None:
-            return lambda t: maximum(inner(t), lo)
-        if lo is None:
-            return lambda t: minimum(inner(t), hi)
-        return lambda t: minimum(maximum(inner(t), lo), hi)
+        return m.clipped(kernel_of(self.schedule, m), self.min_lr, self.max_lr)
 
 
 @attrs.frozen(repr=False, eq=False, getstate_setstate=False)

@@ -734,6 +734,14 @@ class ScaleByGroup(Wrapper, ValueEq, GroupSchedule):
 
     def _kernel(self, m: Math) -> Kernel:
         inner, pairs = kernel_of(self.schedule, m), self.multipliers
+        if len(pairs) == 2:  # a dict display: no comprehension frame per step
+            (n0, k0), (n1, k1) = pairs
+
+            def two(t: Any) -> dict[str, Any]:
+                v = inner(t)
+                return {n0: k0 * v, n1: k1 * v}
+
+            return two
 
         def f(t: Any) -> dict[str, Any]:
             v = inner(t)

@@ -59,6 +59,16 @@ def _maximum(a: Any, b: Any) -> Any:
     return b if b > a else a
 
 
+def _scalar_clipped(kernel: Kernel, lo: float | None, hi: float | None) -> Kernel:
+    # maximum(., lo) then minimum(., hi) of `_maximum` and `_minimum` (lo <= hi),
+    # in the kernel's own frame: one call per step instead of three.
+    if hi is None:
+        return lambda t: lo if lo > (x := kernel(t)) else x
+    if lo is None:
+        return lambda t: hi if hi < (x := kernel(t)) else x
+    return lambda t: lo if lo > (x := kernel(t)) else (hi if hi < x else x)
+
+
 def _identity(seq: Sequence[float]) -> Sequence[float]:
     return seq
 
@@ -125,6 +135,7 @@ class Math:
 
     __slots__ = (
         "asarray",
+        "clipped",
         "cos",
         "exp",
         "floor",
@@ -177,13 +188,20 @@ class Math:
     #: kernel that is ``pieces[i](t)`` where ``breaks[i-1] <= t < breaks[i]``
     #: (``breaks[i-1] < t <= breaks[i]`` if *inclusive*); *breaks* sorted, one
     #: fewer than *pieces*. On scalars only that piece runs; on arrays it is a
-    #: `switch`, so every piece must accept any step.
+    #: `switch` over every piece, each seeing the steps clamped into its own
+    #: interval ``[breaks[i-1], breaks[i]]`` (so a piece only sees the steps it
+    #: would on scalars, or its ends).
     piecewise: Callable[..., Kernel]
     #: ``sequence(starts, kernels)`` (at kernel build time): a kernel that is
     #: ``kernels[i](t - starts[i])`` where ``starts[i] <= t < starts[i+1]``;
     #: *starts* sorted, ``starts[0] == 0``. A `piecewise` whose pieces start
-    #: at 0; on arrays each kernel sees ``max(t - starts[i], 0)`` for any step.
+    #: at 0; on arrays kernel *i* sees ``t - starts[i]`` clamped into
+    #: ``[0, starts[i+1] - starts[i]]`` for any step.
     sequence: Callable[[Sequence[int], Sequence[Kernel]], Kernel]
+    #: ``clipped(kernel, lo, hi)`` (at kernel build time): a kernel that is
+    #: ``minimum(maximum(kernel(t), lo), hi)``; *lo* or *hi* may be ``None``
+    #: (no bound), ``lo <= hi``.
+    clipped: Callable[[Kernel, float | None, float | None], Kernel]
 
 
 def _scalar_math() -> Math:
@@ -204,6 +222,7 @@ def _scalar_math() -> Math:
     m.switch = _switch
     m.piecewise = _scalar_piecewise
     m.sequence = _scalar_sequence
+    m.clipped = _scalar_clipped
     m.power = operator.pow
     return m
 
@@ -330,6 +349,7 @@ class ArrayMath(Math):
         self.switch = self._switch
         self.piecewise = self._piecewise
         self.sequence = self._sequence
+        self.clipped = self._clipped
         self.power = self._power
 
     @classmethod
@@ -444,21 +464,46 @@ class ArrayMath(Math):
     def _piecewise(
         self, breaks: Sequence[float], pieces: Sequence[Kernel], *, inclusive: bool = False
     ) -> Kernel:
-        if len(pieces) == 1:
+        n = len(pieces)
+        if n == 1:
             return pieces[0]
         xp, switch, side = self.xp, self._switch, "left" if inclusive else "right"
+        minimum, maximum = self.minimum, self.maximum
+
+        def within(i: int) -> Kernel:
+            # Every piece sees every step (results discarded): each sees them clamped
+            # into its own interval, as on scalars (in-range steps are unchanged).
+            piece, lo, hi = (
+                pieces[i],
+                breaks[i - 1] if i else None,
+                breaks[i] if i < n - 1 else None,
+            )
+            if lo is None:
+                return lambda t: piece(minimum(t, hi))
+            if hi is None:
+                return lambda t: piece(maximum(t, lo))
+            return lambda t: piece(minimum(maximum(t, lo), hi))
+
+        clamped = [within(i) for i in range(n)]
         table = self._asarray(breaks)
-        return lambda t: switch(xp.searchsorted(table, t, side=side), pieces, t)
+        return lambda t: switch(xp.searchsorted(table, t, side=side), clamped, t)
 
     def _sequence(self, starts: Sequence[int], kernels: Sequence[Kernel]) -> Kernel:
-        maximum = self.maximum
-
+        # The pieces of `piecewise` see the steps clamped into their intervals:
+        # kernel i sees t - starts[i] in [0, starts[i + 1] - starts[i]].
         def shifted(kernel: Kernel, start: int) -> Kernel:
-            # Every kernel sees every step (results discarded): keep them >= 0.
-            return kernel if start == 0 else lambda t: kernel(maximum(t - start, 0))
+            return kernel if start == 0 else lambda t: kernel(t - start)
 
         pieces = [shifted(k, s) for k, s in zip(kernels, starts, strict=True)]
         return self._piecewise(starts[1:], pieces)
+
+    def _clipped(self, kernel: Kernel, lo: float | None, hi: float | None) -> Kernel:
+        minimum, maximum = self.minimum, self.maximum
+        if hi is None:
+            return lambda t: maximum(kernel(t), lo)
+        if lo is None:
+            return lambda t: minimum(kernel(t), hi)
+        return lambda t: minimum(maximum(kernel(t), lo), hi)
 
     def _switch(self, index: Any, branches: Sequence[Kernel], x: Any) -> Any:
         n = len(branches)

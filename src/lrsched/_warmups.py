@@ -66,7 +66,8 @@ class InverseSqrt(ValueEq, BaseSchedule):
     )
 
     def _kernel(self, m: Math) -> Kernel:
-        b, w, sqrt, maximum = self.base_lr, self.warmup_steps, m.sqrt, m.maximum
+        # the second piece sees steps >= w only (on arrays too: see Math.piecewise)
+        b, w, sqrt = self.base_lr, self.warmup_steps, m.sqrt
         tau = self.timescale
         if tau is not None and tau != w:  # transformers: 1 / sqrt((t + shift) / timescale)
             shift = tau - w
@@ -74,14 +75,14 @@ class InverseSqrt(ValueEq, BaseSchedule):
                 (w,),
                 (
                     lambda t: b * (t / w),
-                    lambda t: b * (1.0 / sqrt((maximum(t, w) + shift) / tau)),
+                    lambda t: b * (1.0 / sqrt((t + shift) / tau)),
                 ),
             )
         return m.piecewise(
             (w,),
             (
                 lambda t: b * (t / w),
-                lambda t: b * (1.0 / sqrt(maximum(t, w) / w)),  # max: arrays see warmup steps too
+                lambda t: b * (1.0 / sqrt(t / w)),
             ),
         )
 
@@ -164,7 +165,7 @@ class Wsd(ValueEq, BaseSchedule):
     def _kernel(self, m: Math) -> Kernel:
         b, lo, s0, w = self.base_lr, self.min_lr, self._start, self.warmup_steps
         begin, end = w + self.stable_steps, self.total_steps
-        span, width, minimum = max(self.decay_steps, 1), max(w, 1), m.minimum
+        span, width = max(self.decay_steps, 1), max(w, 1)
         decay = interpolator(self.decay, m)
         rise: Kernel
         if self.warmup == "linear":  # s0 + (b - s0) * p: transformers' warmup, bit for bit
@@ -175,13 +176,14 @@ class Wsd(ValueEq, BaseSchedule):
             rise = lambda u: up(s0, b, u / width)  # noqa: E731
         top = decay(b, lo, 0.0)  # the stable value: every shape starts at its start
         # warmup [0, W), stable [W, W+S), decay [W+S, W+S+D), then min_lr; each
-        # phase sees the steps since it started (a zero-length one is skipped)
+        # phase sees the steps since it started, up to its length (a zero-length one is
+        # skipped; see Math.sequence)
         return m.sequence(
             (0, w, begin, end),
             (
                 rise,
                 lambda u: top,
-                lambda u: decay(b, lo, minimum(u / span, 1.0)),
+                lambda u: decay(b, lo, u / span),
                 lambda u: lo,
             ),
         )

@@ -266,12 +266,28 @@ class LRScheduler(_TorchLRScheduler):
         return values
 
     def _apply(self, values: list[float] | None = None) -> None:
-        groups, key, index = self.optimizer.param_groups, self.key, self.index
-        if values is None:
-            values = self._values()
-        for group, value in zip(groups, values, strict=True):
-            _set(group, key, index, value)
-        self._apply_hyperparameters()
+        groups = self.optimizer.param_groups
+        if (
+            values is None
+            and self._plateau is None
+            and self.key == "lr"
+            and self.index is None
+            and self._names is None
+            and not self.relative
+            and len(groups) == len(self.base_values)
+        ):
+            # The common case, kept short: one value for every group's float lr.
+            stepper = self._stepper
+            value = float(stepper._fn(stepper.step))  # stepper.lr, without the property
+            if _put_one(groups, "lr", value):  # (tensors are filled in place there too)
+                if self._hyper:
+                    self._apply_hyperparameters()
+                self._last_lr = [value] * len(groups)
+                return
+        else:
+            _put(groups, self.key, self.index, self._values() if values is None else values)
+        if self._hyper:
+            self._apply_hyperparameters()
         self._last_lr = [_copy(g["lr"]) for g in groups]
 
     def _apply_hyperparameters(self) -> None:
@@ -581,6 +597,27 @@ def _get(group: dict[str, Any], i: int, key: str, index: int | None) -> Any:
     return value[index]
 
 
+def _put(groups: list[dict[str, Any]], key: str, index: int | None, values: list[float]) -> None:
+    """`_set` each group's value; a plain float (the common case) is replaced right here."""
+    for group, value in zip(groups, values, strict=True):
+        if index is None and group[key].__class__ is float:
+            group[key] = value
+        else:
+            _set(group, key, index, value)
+
+
+def _put_one(groups: list[dict[str, Any]], key: str, value: float) -> bool:
+    """Set every group's *key* to *value*; True if each was a plain float (replaced here)."""
+    plain = True
+    for group in groups:
+        if group[key].__class__ is float:
+            group[key] = value
+        else:
+            _set(group, key, None, value)
+            plain = False
+    return plain
+
+
 def _set(group: dict[str, Any], key: str, index: int | None, value: float) -> None:
     current = group[key]
     if index is None:
@@ -632,14 +669,17 @@ class _Driven:
         self.stepper = Stepper(schedule)
 
     def apply(self, groups: list[dict[str, Any]], step: int) -> None:
-        self.stepper.step = step
-        value = self.stepper.lr
+        stepper = self.stepper
+        stepper.step = step
+        value = stepper._fn(step)  # stepper.lr, without the property's call
         if self.names is None:
+            if self.index is None:
+                _put_one(groups, self.key, float(value))
+                return
             values = [float(value)] * len(groups)
         else:
             values = [float(value[name]) for name in self.names]
-        for group, v in zip(groups, values, strict=True):
-            _set(group, self.key, self.index, v)
+        _put(groups, self.key, self.index, values)
 
 
 def _hyperparameters(
