@@ -348,7 +348,12 @@ class CosineRestarts(ValueEq, BaseSchedule):
             top = lambda i: lo + (b - lo) * power(d, i)  # noqa: E731
         else:  # a decayed peak never goes below the floor
             top = lambda i: maximum(b * power(d, i), lo)  # noqa: E731
-        if self.cycle_mult == 1.0:
+        # A cycle_mult that the array's dtype rounds to 1 (1 + 2e-16 in float32)
+        # is 1 there: (r**i - 1) / (r - 1) would divide by zero.
+        same_length = self.cycle_mult == 1.0 or (
+            m.is_array and float(m.asarray([self.cycle_mult])[0]) == 1.0
+        )
+        if same_length:
 
             def f(t: Any) -> Any:
                 i = t // c

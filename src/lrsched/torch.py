@@ -195,7 +195,7 @@ class LRScheduler(_TorchLRScheduler):
 
     # -- stepping -------------------------------------------------------------------
 
-    def step(  # type: ignore[override]  # torch's first parameter is epoch
+    def step(  # type: ignore[override, unused-ignore]  # torch's first parameter is epoch
         self, metrics: float | torch.Tensor | None = None, epoch: None = None
     ) -> None:
         """Advance one update: every param group's value becomes ``schedule(k)``.
@@ -359,7 +359,9 @@ class LRScheduler(_TorchLRScheduler):
             if d.names is not None and extra is not None:
                 d.names = d.names + extra
         self.base_values = self.base_values + bases
-        self.base_lrs = [*self.base_lrs, *(g["initial_lr"] for g in new)]
+        # torch's own attribute (typed by torch when it is installed, Any when not)
+        state = self.__dict__
+        state["base_lrs"] = [*state["base_lrs"], *(g["initial_lr"] for g in new)]
 
     @property
     def hyperparameters(self) -> dict[str, Callable[[int], Any]]:
@@ -571,7 +573,9 @@ def _mean_over_ranks(metric: float) -> float:
     )
     total = torch.tensor(float(metric), dtype=torch.float64, device=device)
     dist.all_reduce(total)
-    return float(total.item()) / dist.get_world_size()
+    size: int = dist.get_world_size()
+    mean: float = float(total.item()) / size
+    return mean
 
 
 def _is_node(schedule: object) -> bool:
