@@ -350,9 +350,7 @@ class CosineRestarts(ValueEq, BaseSchedule):
             top = lambda i: maximum(b * power(d, i), lo)  # noqa: E731
         # A cycle_mult that the array's dtype rounds to 1 (1 + 2e-16 in float32)
         # is 1 there: (r**i - 1) / (r - 1) would divide by zero.
-        same_length = self.cycle_mult == 1.0 or (
-            m.is_array and float(m.asarray([self.cycle_mult])[0]) == 1.0
-        )
+        same_length = self.cycle_mult - 1.0 <= m.eps / 2
         if same_length:
 
             def f(t: Any) -> Any:

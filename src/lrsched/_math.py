@@ -32,6 +32,7 @@ import bisect
 import math
 import numbers
 import operator
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -137,6 +138,7 @@ class Math:
         "asarray",
         "clipped",
         "cos",
+        "eps",
         "exp",
         "floor",
         "is_array",
@@ -156,6 +158,8 @@ class Math:
 
     #: True for an array namespace (composites select phases differently).
     is_array: bool
+    #: The machine epsilon of the working dtype (a constant, known while tracing).
+    eps: float
     cos: Callable[[Any], Any]
     #: ``exp(x)``; ``b * exp(k * log(g))`` keeps float32 precise where ``b * g**k`` does not.
     exp: Callable[[Any], Any]
@@ -207,6 +211,7 @@ class Math:
 def _scalar_math() -> Math:
     m = Math()
     m.is_array = False
+    m.eps = sys.float_info.epsilon
     m.cos = math.cos
     m.exp = math.exp
     m.log = math.log
@@ -334,6 +339,7 @@ class ArrayMath(Math):
         self.shape = shape
         self._invalid: Any = None
         self.is_array = True
+        self.eps = float(xp.finfo(dtype).eps)
         self.cos = _unary(xp.cos, math.cos)
         self.exp = _unary(xp.exp, math.exp)
         self.log = _unary(xp.log, math.log)
