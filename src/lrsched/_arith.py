@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._base import BaseSchedule, Schedule, ValueEq, is_schedule_like, kernel_of
 from ._compose import _check_schedule as check_schedule
 from ._math import SCALAR, Kernel, Math
+from ._shaping import check_ends, check_shape, interpolator
 from ._tree import Composite, Part, Wrapper
 from ._validate import (
     as_duration,
@@ -27,7 +28,9 @@ from ._validate import (
     show,
     to_float,
 )
-from .shapes import ShapeLike, check_shape, interpolator, resolve
+
+if TYPE_CHECKING:
+    from .shapes import ShapeLike
 
 __all__ = ["Clip", "Cooldown", "Cycles", "Product", "Skip"]
 
@@ -204,7 +207,7 @@ class Cooldown(Composite, ValueEq, BaseSchedule):
         start = self.start_lr
         if not (math.isfinite(start) and start >= 0):
             raise ValueError(f"the schedule's value at 'at'={self.at} must be >= 0, got {start!r}")
-        resolve(self.shape).check_ends(start, self.end_lr, "the cooldown")
+        check_ends(self.shape, start, self.end_lr, "the cooldown")
 
     @property
     def start_lr(self) -> float:

@@ -30,6 +30,7 @@ from ._base import (
     kernel_of,
 )
 from ._math import SCALAR, Kernel, Math
+from ._shaping import check_ends, check_shape, interpolator
 from ._tree import Composite, Part, Wrapper
 from ._validate import (
     as_duration,
@@ -43,10 +44,10 @@ from ._validate import (
     to_float,
     to_int,
 )
-from .shapes import ShapeLike, check_shape, interpolator, resolve
 
 if TYPE_CHECKING:
     from ._plans import Share
+    from .shapes import ShapeLike
 
 __all__ = [
     "Bounded",
@@ -155,7 +156,7 @@ class WithWarmup(Composite, ValueEq, BaseSchedule):
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         if self.shape != "linear" and self.warmup_steps:
-            resolve(self.shape).check_ends(self.start_lr, _first_value(self.schedule), "the warmup")
+            check_ends(self.shape, self.start_lr, _first_value(self.schedule), "the warmup")
 
     @property
     def total_steps(self) -> int | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._base import OMIT_DEFAULT, BaseSchedule, ValueEq
 from ._math import Kernel, Math
+from ._shaping import check_ends, check_shape, interpolator
 from ._validate import (
     as_duration,
     as_float,
@@ -28,9 +29,9 @@ from ._validate import (
     check_lr,
     check_positive,
 )
-from .shapes import Cosine as Cosine_
-from .shapes import Polynomial as Polynomial_
-from .shapes import ShapeLike, check_shape, interpolator, resolve
+
+if TYPE_CHECKING:
+    from .shapes import ShapeLike
 
 __all__ = [
     "Cosine",
@@ -112,7 +113,7 @@ class Ramp(ValueEq, BaseSchedule):
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
-        resolve(self.shape).check_ends(self.start_lr, self.end_lr, "ramp")
+        check_ends(self.shape, self.start_lr, self.end_lr, "ramp")
 
     def _kernel(self, m: Math) -> Kernel:
         a, z, total, minimum = self.start_lr, self.end_lr, self.total_steps, m.minimum
@@ -160,6 +161,8 @@ class Polynomial(ValueEq, BaseSchedule):
         if self.k_decay == 1.0:
             return lambda t: lo + amp * (1 - minimum(t, total) / total) ** p
         # timm: (1 - t**k / T**k) ** power, through the shape (one formula)
+        from .shapes import Polynomial as Polynomial_
+
         f = Polynomial_(power=p, k_decay=self.k_decay).interpolate(m)
         return lambda t: f(b, lo, minimum(t, total) / total)
 
@@ -272,6 +275,8 @@ class Cosine(ValueEq, BaseSchedule):
         b, lo, total, cos, minimum = self.base_lr, self.min_lr, self.total_steps, m.cos, m.minimum
         if (self.exponent, self.k_decay, self.num_cycles) != (1.0, 1.0, 0.5):
             # the shape's formula, with c cycles: r(2 c p) is (1 + cos(2 pi c p)) / 2
+            from .shapes import Cosine as Cosine_
+
             shape = Cosine_(exponent=self.exponent)
             r, k, c2 = shape._share(m), self.k_decay, 2.0 * self.num_cycles
             amp = b - lo

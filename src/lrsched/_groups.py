@@ -30,7 +30,9 @@ from ._compose import (
 from ._math import Kernel, Math
 from ._tree import Composite, Part
 from ._validate import to_float
-from .shapes import ShapeLike
+
+if TYPE_CHECKING:
+    from .shapes import ShapeLike
 
 __all__ = ["Groups", "groups", "layerwise", "sequence_groups"]
 

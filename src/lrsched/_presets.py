@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ._validate import check_count, check_lr, check_named, check_positive, to_float, to_int
-from .shapes import ShapeLike
 
 if TYPE_CHECKING:
     from ._compose import WithWarmup
     from ._decays import Ramp
     from ._warmups import InverseSqrt
+    from .shapes import ShapeLike
 
 __all__ = ["noam", "rex", "wsd_s"]
 

@@ -7,11 +7,13 @@ is written once for scalars and arrays.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ._base import OMIT_DEFAULT, BaseSchedule, ValueEq
 from ._math import Kernel, Math
+from ._shaping import check_ends, check_shape, interpolator
 from ._validate import (
     as_duration,
     as_float,
@@ -21,7 +23,9 @@ from ._validate import (
     to_float,
     to_int,
 )
-from .shapes import ShapeLike, check_shape, interpolator, resolve
+
+if TYPE_CHECKING:
+    from .shapes import ShapeLike
 
 __all__ = ["InverseSqrt", "Wsd"]
 
@@ -144,8 +148,8 @@ class Wsd(ValueEq, BaseSchedule):
         super().__attrs_post_init__()
         if self.warmup_steps + self.stable_steps + self.decay_steps < 1:
             raise ValueError("'warmup_steps' + 'stable_steps' + 'decay_steps' must be >= 1, got 0")
-        resolve(self.warmup).check_ends(self._start, self.base_lr, "wsd's warmup")
-        resolve(self.decay).check_ends(self.base_lr, self.min_lr, "wsd's decay")
+        check_ends(self.warmup, self._start, self.base_lr, "wsd's warmup")
+        check_ends(self.decay, self.base_lr, self.min_lr, "wsd's decay")
 
     def _marks(self) -> tuple[tuple[int, str], ...]:
         """The inner phases: the end of the warmup and the start of the decay."""

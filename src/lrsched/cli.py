@@ -229,7 +229,7 @@ _METAVARS = {"points": "STEP:LR,...", "milestones": "STEP,STEP,...", "boundaries
 
 def _add_parameters(parser: argparse.ArgumentParser, cls: type[Any], command: str) -> list[str]:
     """One option per constructor parameter of *cls*; returns the field names."""
-    hints = typing.get_type_hints(cls)
+    hints = typing.get_type_hints(cls, localns={"ShapeLike": shapes.ShapeLike})
     docs = _arg_docs(cls)
     group = parser.add_argument_group(f"parameters of {command}")
     names = []

@@ -45,6 +45,8 @@ import attrs
 
 from ._base import OMIT_DEFAULT, ValueEq, _Node
 from ._math import SCALAR, Kernel, Math
+from ._shaping import SHAPE_NAMES
+from ._shaping import check_shape as _check_shape
 from ._validate import as_float, check_float, check_positive
 
 __all__ = [
@@ -260,6 +262,7 @@ NAMES: dict[str, Shape] = {
     "sqrt": Sqrt(),
     "exponential": Exponential(),
 }
+assert tuple(NAMES) == SHAPE_NAMES
 
 #: A shape as parameters take it: a name of `NAMES` or a `Shape`.
 ShapeLike = str | Shape
@@ -275,19 +278,4 @@ def interpolator(shape: ShapeLike, m: Math) -> Interpolator:
     return resolve(shape).interpolate(m)
 
 
-def check_shape(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A shape: one of the names of `NAMES` or a `Shape` object."""
-    if isinstance(value, Shape):
-        return
-    if not isinstance(value, str):
-        raise TypeError(
-            f"{attribute.name!r} must be a shape name or a lrsched.shapes.Shape, got {value!r}"
-        )
-    if value not in NAMES:
-        from ._validate import did_you_mean, show
-
-        options = ", ".join(repr(n) for n in NAMES)
-        raise ValueError(
-            f"{attribute.name!r} must be one of {options} or a lrsched.shapes.Shape, "
-            f"got {show(value)}" + did_you_mean(value, NAMES)
-        )
+check_shape = _check_shape  # the validator of shape fields (checks names without this module)
