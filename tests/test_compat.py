@@ -362,6 +362,16 @@ class TestCliRun:
         assert cli.run(argv) == 2
         assert "'base_lr'" in capsys.readouterr().err
 
+    def test_cosine_restarts_03_options(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``cosine-restarts --period --t-mult`` are 0.3's --cycle-steps and --cycle-mult."""
+        argv = ["cosine-restarts", "--base-lr", "1", "--min-lr", "0", "--period", "2"]
+        assert cli.run([*argv, "--t-mult", "2", "--steps", "6"]) == 0
+        values = [float(v) for v in capsys.readouterr().out.split()]
+        # cycles [0, 2), [2, 6): 0.5 (1 + cos(pi u / L))
+        expected = [0.5 * (1 + math.cos(math.pi * u / n)) for u, n in [(0, 2), (1, 2)]]
+        expected += [0.5 * (1 + math.cos(math.pi * u / 4)) for u in range(4)]
+        assert values == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
     def test_wsd_05_options(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``wsd --total-steps --final-lr --warmup-start --decay-shape`` prints 0.5's curve."""
         argv = [

@@ -384,6 +384,21 @@ class TestFuzzFromStateDict:
             _check_loaded(loaded[0])
 
 
+def _load_changes_nothing_on_failure(
+    cls: type[Stepper], valid: dict[str, Any], data: st.DataObject, strict: bool
+) -> None:
+    """Load a mutation of *valid* into a *cls* built from it: a failed load changes nothing."""
+    state = data.draw(mutated(valid))
+    it = cls.from_state_dict(valid)
+    before = _snapshot(it)
+    failed = True
+    with hostile(state):
+        it.load_state_dict(state, strict=strict, warn_above=None)  # a jump is no fault
+        failed = False
+    if failed:
+        assert _same_snapshot(_snapshot(it), before)
+
+
 class TestFuzzStepper:
     """Stepper.load_state_dict and Stepper.from_state_dict on corrupted stepper states."""
 
@@ -391,16 +406,7 @@ class TestFuzzStepper:
     @given(st.data(), st.booleans())
     def test_load_state_dict(self, data: st.DataObject, strict: bool) -> None:
         """A failed load leaves the stepper equal to a copy taken before."""
-        valid = data.draw(stepper_states())
-        state = data.draw(mutated(valid))
-        it = Stepper.from_state_dict(valid)
-        before = _snapshot(it)
-        failed = True
-        with hostile(state):
-            it.load_state_dict(state, strict=strict, warn_above=None)  # a jump is no fault
-            failed = False
-        if failed:
-            assert _same_snapshot(_snapshot(it), before)
+        _load_changes_nothing_on_failure(Stepper, data.draw(stepper_states()), data, strict)
 
     @FUZZ
     @given(st.data())
@@ -418,16 +424,7 @@ class TestFuzzPlateau:
     @given(st.data(), st.booleans())
     def test_load_state_dict(self, data: st.DataObject, strict: bool) -> None:
         """A failed load leaves every setting and counter as it was."""
-        valid = data.draw(plateau_states())
-        state = data.draw(mutated(valid))
-        it = ReduceOnPlateau.from_state_dict(valid)
-        before = _snapshot(it)
-        failed = True
-        with hostile(state):
-            it.load_state_dict(state, strict=strict, warn_above=None)  # a jump is no fault
-            failed = False
-        if failed:
-            assert _same_snapshot(_snapshot(it), before)
+        _load_changes_nothing_on_failure(ReduceOnPlateau, data.draw(plateau_states()), data, strict)
 
     @FUZZ
     @given(st.data())

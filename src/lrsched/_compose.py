@@ -21,7 +21,6 @@ from ._base import (
     BaseSchedule,
     GroupSchedule,
     Schedule,
-    SupportsArrayNamespace,
     ValueEq,
     _any_pending,
     _Node,
@@ -178,6 +177,8 @@ class WithWarmup(Composite, ValueEq, BaseSchedule):
         rise: Kernel
         if self.shape == "linear":  # s0 + slope * t: transformers' warmup, bit for bit
             slope = (target - s0) / w
+            if not m.is_array:  # the per-step path: the ramp inline, no call
+                return lambda t: s0 + slope * t if t < w else inner(t - w)
             rise = lambda t: s0 + slope * t  # noqa: E731
         else:
             f = interpolator(self.shape, m)
@@ -713,14 +714,6 @@ class ScaleByGroup(Wrapper, ValueEq, GroupSchedule):
         super().__attrs_post_init__()
         largest = max(k for _, k in self.multipliers)
         _check_finite_peak(self.schedule, largest, "the largest multiplier")
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __call__(self, step: float, /) -> dict[str, float]: ...
-        @overload
-        def __call__(self, step: SupportsArrayNamespace, /) -> dict[str, Any]: ...
-        def __call__(self, step: Any, /) -> Any: ...
 
     @property
     def groups(self) -> tuple[str, ...]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._base import GroupSchedule, Schedule, SupportsArrayNamespace, ValueEq, is_number, kernel_of
+from ._base import GroupSchedule, Schedule, ValueEq, is_number, kernel_of
 from ._compose import (
     Bounded,
     ScaleByGroup,
@@ -113,14 +113,6 @@ class Groups(Composite, ValueEq, GroupSchedule):
     schedules: tuple[tuple[str, Schedule], ...] = attrs.field(
         converter=_to_pairs, validator=_check_pairs, repr=_pairs_repr
     )
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __call__(self, step: float, /) -> dict[str, float]: ...
-        @overload
-        def __call__(self, step: SupportsArrayNamespace, /) -> dict[str, Any]: ...
-        def __call__(self, step: Any, /) -> Any: ...
 
     @property
     def total_steps(self) -> int | None:

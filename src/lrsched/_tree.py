@@ -208,7 +208,7 @@ def _longest_count(node: object) -> int:
     return longest
 
 
-def describe(schedule: Any, *, name: Any = None) -> str:
+def describe(schedule: Any) -> str:
     """A tree of *schedule*: each node with its step range and its values at both ends.
 
     Examples:
@@ -223,8 +223,7 @@ def describe(schedule: Any, *, name: Any = None) -> str:
             │   └── constant(lr=0.001)  steps 10-50: 0.001 -> 0.001
             └── cosine(base_lr=0.001, min_lr=1e-05, total_steps=50)  steps 50-100: 0.001 -> 1e-05
     """
-    label = name or node_name
-    lines = list(_tree(schedule, lambda u: u, 0, None, "", True, True, label))
+    lines = list(_tree(schedule, lambda u: u, 0, None, "", True, True, node_name))
     return "\n".join(lines)
 
 

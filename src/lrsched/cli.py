@@ -347,8 +347,10 @@ def _published_kwargs(cls: type[Any], args: argparse.Namespace) -> tuple[Any, di
         return cls, kwargs
     if given.keys() & row.convention:  # another curve: only the parameters it takes
         kwargs = {k: v for k, v in kwargs.items() if k in row.accepts}
+    defaults = {f.name: f.default for f in fields}
     for old, new in row.renames.items():
-        if old in given and kwargs.get(new) is None:
+        # the published spelling given, the modern one left at its default: not given
+        if old in given and kwargs.get(new) in (None, defaults.get(new)):
             kwargs.pop(new, None)
     build = getattr(_compat, _CLI_ROWS.get(key, key))
     return build, {k: v for k, v in kwargs.items() if v is not None} | given

@@ -46,7 +46,6 @@ import attrs
 from ._base import OMIT_DEFAULT, ValueEq, _Node
 from ._math import SCALAR, Kernel, Math
 from ._shaping import SHAPE_NAMES
-from ._shaping import check_shape as _check_shape
 from ._validate import as_float, check_float, check_positive
 
 __all__ = [
@@ -60,7 +59,6 @@ __all__ = [
     "ShapeLike",
     "Sqrt",
     "Tanh",
-    "check_shape",
     "interpolator",
 ]
 
@@ -276,6 +274,3 @@ def resolve(shape: ShapeLike) -> Shape:
 def interpolator(shape: ShapeLike, m: Math) -> Interpolator:
     """``f(start, end, p)`` for a shape name or object, over namespace *m*."""
     return resolve(shape).interpolate(m)
-
-
-check_shape = _check_shape  # the validator of shape fields (checks names without this module)
