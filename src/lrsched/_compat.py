@@ -105,21 +105,16 @@ def _class(type_name: str) -> Any:
     return getattr(importlib.import_module(f"lrsched.{module}"), qualname)
 
 
-def _positive(name: str, value: Any, release: str) -> None:
-    if not (type(to_float(value)) is float and to_float(value) > 0):
-        raise ValueError(f"{name!r} must be > 0 (as in lrsched {release}), got {show(value)}")
-
-
 def _step_decay_rule(kwargs: dict[str, Any]) -> None:
     # lrsched 0.4 refused a zero base_lr with `drop`.
     if "base_lr" in kwargs:
-        _positive("base_lr", kwargs["base_lr"], "0.4")
+        check_named("base_lr", kwargs["base_lr"], to_float, check_positive)
 
 
 def _exponential_decay_rule(kwargs: dict[str, Any]) -> None:
     # lrsched 0.4: a strict decay (0 < decay_rate < 1) from a positive base_lr.
     if "base_lr" in kwargs:
-        _positive("base_lr", kwargs["base_lr"], "0.4")
+        check_named("base_lr", kwargs["base_lr"], to_float, check_positive)
     if "decay_rate" in kwargs:
         check_named("decay_rate", kwargs["decay_rate"], to_float, check_range(0, 1))
 
